@@ -1,0 +1,144 @@
+"""The checker: paths in, `CheckResult` out.
+
+Runs the pipeline for every `.plan` file named (directories are searched recursively):
+parse, resolve imports and names, analyse plans, run the rules, and package the result
+for the reporters. Never imports a reporter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import attrs
+
+from alignment_plan import nodes
+from alignment_plan.diagnostics import Severity
+from alignment_plan.resolver import Scope, Workspace, resolve
+from alignment_plan.result import (
+    CheckResult,
+    FailureModeResult,
+    FileError,
+    PlanResult,
+    RuleInfo,
+    TechniqueResult,
+)
+from alignment_plan.rules import RULES, ModuleContext, Rule, run_rules
+from alignment_plan.semantics import Evaluator, PlanAnalysis, analyze_plan
+
+PLAN_SUFFIX = ".plan"
+_ROOT_MARKERS = (".git", "pyproject.toml")
+
+
+@attrs.frozen
+class Options:
+    threshold: str = "research"
+    enabled: Callable[[Rule], bool] = lambda rule: True
+    severities: Mapping[str, Severity] = attrs.field(factory=dict)
+    exclude: Callable[[Path], bool] = lambda path: False
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above `start` holding `.git` or `pyproject.toml`."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if any((candidate / marker).exists() for marker in _ROOT_MARKERS):
+            return candidate
+    return start
+
+
+def collect_files(paths: Iterable[Path], exclude: Callable[[Path], bool] = lambda path: False) -> list[Path]:
+    """Plan files under `paths`, sorted; a file named explicitly is always kept."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += [p for p in sorted(path.rglob(f"*{PLAN_SUFFIX}")) if p.is_file() and not exclude(p)]
+        else:
+            found.append(path)
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(str(path.resolve()), path)
+    return list(unique.values())
+
+
+def analyze_module(workspace: Workspace, module: nodes.Module, threshold: str) -> tuple[Scope, tuple[PlanAnalysis, ...], Evaluator]:
+    scope = resolve(workspace, module)
+    evaluator = Evaluator(scope)
+    analyses = tuple(analyze_plan(scope, plan, threshold, evaluator) for plan in scope.own(scope.plans))
+    return scope, analyses, evaluator
+
+
+def check_paths(paths: Iterable[Path], options: Options = Options(), root: Path | None = None) -> CheckResult:
+    """Check every plan file under `paths`."""
+    paths = list(paths)
+    root = root or find_root(Path.cwd())
+    workspace = Workspace(root)
+    files = collect_files(paths, options.exclude)
+    diagnostics, plans, errors, sources = [], [], [], {}
+    for path in files:
+        module = workspace.module(path)
+        if module is None:
+            errors.append(FileError(workspace.display(path), workspace.read_errors[str(path.resolve())]))
+            continue
+        scope, analyses, evaluator = analyze_module(workspace, module, options.threshold)
+        found = run_rules(ModuleContext(scope, analyses, evaluator), options.enabled, options.severities)
+        diagnostics += found
+        plans += [plan_result(analysis, module.path) for analysis in analyses]
+        if found:
+            sources[module.path] = tuple(workspace.source_lines(module.path))
+    ran = sorted((r for r in RULES.values() if options.enabled(r)), key=lambda r: r.code)
+    return CheckResult(
+        files=tuple(workspace.display(path) for path in files),
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key())),
+        plans=tuple(plans),
+        rules=tuple(rule_info(r, options.severities.get(r.code, r.severity)) for r in ran),
+        file_errors=tuple(errors),
+        sources=tuple(sorted(sources.items())),
+    )
+
+
+def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
+    return RuleInfo(rule.code, rule.name, severity or rule.severity, rule.summary, rule.description)
+
+
+def plan_result(analysis: PlanAnalysis, file: str) -> PlanResult:
+    plan = analysis.plan
+    return PlanResult(
+        name=plan.name.text,
+        title=plan.title.value,
+        file=file,
+        line=plan.span.line,
+        bindings=analysis.bindings,
+        unbound=analysis.unbound,
+        threshold=analysis.threshold,
+        failure_modes=tuple(
+            FailureModeResult(
+                name=o.failure_mode,
+                title=o.title,
+                owner=o.owner,
+                possible_owners=o.possible_owners,
+                depends_on=o.depends_on,
+                covered=o.covered,
+                covered_by=o.covered_by,
+                missing_in=o.missing_in,
+                out_of_scope=o.out_of_scope.reason.value if o.out_of_scope else None,
+            )
+            for o in analysis.ownership
+        ),
+        techniques=tuple(
+            TechniqueResult(
+                name=t.name.text,
+                title=t.title.value,
+                step=kind,
+                status=t.status.text if t.status else None,
+                evidence=tuple(e.value for e in t.evidence),
+                addresses=tuple(a.text for a in t.addresses),
+                fixes=tuple(f.text for f in t.fixes),
+                line=t.span.line,
+            )
+            for kind, t in plan.techniques()
+        ),
+        covered=analysis.covered,
+        total=analysis.total,
+        percent=analysis.percent,
+    )

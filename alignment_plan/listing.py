@@ -1,0 +1,70 @@
+"""Catalog listing: the declarations visible from a scope, as `CatalogEntry` data."""
+
+from __future__ import annotations
+
+from alignment_plan import nodes
+from alignment_plan.resolver import Scope
+from alignment_plan.result import CatalogEntry
+
+
+def expression_text(expr: nodes.Expr, parent: str | None = None) -> str:
+    """Source-like text of an expression, parenthesized only where needed."""
+    if isinstance(expr, nodes.Constant):
+        return "true" if expr.value else "false"
+    if isinstance(expr, nodes.Reference):
+        return expr.name.text
+    if isinstance(expr, nodes.Not):
+        return "not " + expression_text(expr.operand, "not")
+    text = f"{expression_text(expr.left, expr.op)} {expr.op} {expression_text(expr.right, expr.op)}"
+    loose = {"or": 0, "and": 1, "not": 2, "==": 3, "!=": 3}
+    if parent is not None and loose[expr.op] <= loose[parent] and not (parent == expr.op and parent in ("and", "or")):
+        return f"({text})"
+    return text
+
+
+def catalog_entries(scope: Scope) -> tuple[CatalogEntry, ...]:
+    entries = []
+    for fact in scope.facts.values():
+        entries.append(CatalogEntry("fact", fact.name.text, fact.meaning.value, fact.span.file, fact.span.line))
+    for slot in scope.slots.values():
+        entries.append(CatalogEntry("slot", slot.name.text, slot.meaning.value, slot.span.file, slot.span.line))
+    for definition in scope.definitions.values():
+        entries.append(
+            CatalogEntry(
+                "definition",
+                definition.name.text,
+                definition.meaning.value,
+                definition.span.file,
+                definition.span.line,
+                slot=definition.slot.text,
+                body=(expression_text(definition.body),),
+            )
+        )
+    for fm in scope.failure_modes.values():
+        entries.append(
+            CatalogEntry(
+                "failure_mode",
+                fm.name.text,
+                fm.title.value,
+                fm.span.file,
+                fm.span.line,
+                sources=tuple(s.value for s in fm.sources),
+                body=tuple(f"{v.fact.text} = {'true' if v.value else 'false'}" for v in fm.facts),
+            )
+        )
+    for lens in scope.lenses.values():
+        entries.append(
+            CatalogEntry(
+                "heuristic_lens" if lens.heuristic else "lens",
+                lens.name.text,
+                lens.title.value,
+                lens.span.file,
+                lens.span.line,
+                sources=tuple(s.value for s in lens.sources),
+                body=tuple(
+                    f"{r.verdict.text}{' as ' + r.legacy.text if r.legacy else ''} when {expression_text(r.condition)}"
+                    for r in lens.rules
+                ),
+            )
+        )
+    return tuple(entries)

@@ -1,0 +1,181 @@
+"""Semantics stage, the logic underneath: three-valued evaluation and supervaluation.
+
+Two evaluators over `nodes.Expr`:
+
+* `kleene` evaluates with unknowns propagated (True, False or None): the fast path.
+* `Diagrams` builds reduced ordered decision diagrams whose leaves may be any value
+  (booleans for conditions, verdict names for lenses). A diagram is canonical, so the
+  verdict is determinate exactly when the diagram is a single leaf, the possible verdicts
+  are its leaves, and the deciding facts are exactly the variables it still tests.
+  Exact probabilities under independent priors are a weighted walk over it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from fractions import Fraction
+
+from alignment_plan import nodes
+
+Unknown = None
+
+
+def kleene(expr: nodes.Expr, value_of: Callable[[str], bool | None]) -> bool | None:
+    """Kleene's strong three-valued evaluation; `value_of` maps a name to True/False/None."""
+    if isinstance(expr, nodes.Constant):
+        return expr.value
+    if isinstance(expr, nodes.Reference):
+        return value_of(expr.name.text)
+    if isinstance(expr, nodes.Not):
+        operand = kleene(expr.operand, value_of)
+        return None if operand is None else not operand
+    left = kleene(expr.left, value_of)
+    if expr.op == "and" and left is False:
+        return False
+    if expr.op == "or" and left is True:
+        return True
+    right = kleene(expr.right, value_of)
+    if expr.op == "and":
+        return False if right is False else (None if None in (left, right) else True)
+    if expr.op == "or":
+        return True if right is True else (None if None in (left, right) else False)
+    if left is None or right is None:
+        return None
+    return (left == right) if expr.op == "==" else (left != right)
+
+
+class Diagrams:
+    """A store of hash-consed decision diagrams over variables ordered by name."""
+
+    def __init__(self) -> None:
+        self._nodes: list[tuple] = []  # (variable, low, high); leaves are (None, value, None)
+        self._unique: dict[tuple, int] = {}
+
+    def _make(self, key: tuple) -> int:
+        found = self._unique.get(key)
+        if found is None:
+            found = self._unique[key] = len(self._nodes)
+            self._nodes.append(key)
+        return found
+
+    def leaf(self, value: Hashable) -> int:
+        return self._make((None, value, None))
+
+    def node(self, variable: str, low: int, high: int) -> int:
+        return low if low == high else self._make((variable, low, high))
+
+    def variable(self, name: str) -> int:
+        return self.node(name, self.leaf(False), self.leaf(True))
+
+    def is_leaf(self, diagram: int) -> bool:
+        return self._nodes[diagram][0] is None
+
+    def value(self, diagram: int) -> Hashable:
+        return self._nodes[diagram][1]
+
+    def _top(self, *diagrams: int) -> str:
+        return min(self._nodes[d][0] for d in diagrams if self._nodes[d][0] is not None)
+
+    def _cofactors(self, diagram: int, variable: str) -> tuple[int, int]:
+        var, low, high = self._nodes[diagram]
+        return (low, high) if var == variable else (diagram, diagram)
+
+    def apply(self, combine: Callable[..., Hashable], *diagrams: int) -> int:
+        """The diagram of `combine(values…)` taken leaf by leaf."""
+        memo: dict[tuple, int] = {}
+
+        def go(args: tuple[int, ...]) -> int:
+            if args in memo:
+                return memo[args]
+            if all(self.is_leaf(d) for d in args):
+                result = self.leaf(combine(*(self.value(d) for d in args)))
+            else:
+                var = self._top(*args)
+                pairs = [self._cofactors(d, var) for d in args]
+                result = self.node(var, go(tuple(p[0] for p in pairs)), go(tuple(p[1] for p in pairs)))
+            memo[args] = result
+            return result
+
+        return go(tuple(diagrams))
+
+    def choose(self, condition: int, then: int, otherwise: int) -> int:
+        """If-then-else with a boolean `condition` and diagrams of any leaves."""
+        return self.apply(lambda c, a, b: a if c else b, condition, then, otherwise)
+
+    def support(self, diagram: int) -> tuple[str, ...]:
+        """The variables the function really depends on, sorted."""
+        seen, found, stack = set(), set(), [diagram]
+        while stack:
+            d = stack.pop()
+            if d in seen or self.is_leaf(d):
+                continue
+            seen.add(d)
+            var, low, high = self._nodes[d]
+            found.add(var)
+            stack += [low, high]
+        return tuple(sorted(found))
+
+    def leaves(self, diagram: int) -> tuple:
+        seen, found, stack = set(), [], [diagram]
+        while stack:
+            d = stack.pop()
+            if d in seen:
+                continue
+            seen.add(d)
+            if self.is_leaf(d):
+                found.append(self.value(d))
+            else:
+                stack += [self._nodes[d][1], self._nodes[d][2]]
+        return tuple(sorted(found, key=str))
+
+    def probabilities(self, diagram: int, priors: Mapping[str, Fraction]) -> dict | None:
+        """Exact probability of each leaf value, or None when a tested variable has no prior."""
+        memo: dict[int, dict | None] = {}
+
+        def go(d: int) -> dict | None:
+            if d in memo:
+                return memo[d]
+            if self.is_leaf(d):
+                result = {self.value(d): Fraction(1)}
+            else:
+                var, low, high = self._nodes[d]
+                p = priors.get(var)
+                low_dist, high_dist = go(low), go(high)
+                if p is None or low_dist is None or high_dist is None:
+                    result = None
+                else:
+                    result = {}
+                    for value, q in low_dist.items():
+                        result[value] = result.get(value, Fraction(0)) + (1 - p) * q
+                    for value, q in high_dist.items():
+                        result[value] = result.get(value, Fraction(0)) + p * q
+            memo[d] = result
+            return result
+
+        return go(diagram)
+
+    def evaluate(self, diagram: int, assignment: Mapping[str, bool]) -> Hashable:
+        """The leaf reached under a complete assignment of the tested variables."""
+        d = diagram
+        while not self.is_leaf(d):
+            var, low, high = self._nodes[d]
+            d = high if assignment[var] else low
+        return self.value(d)
+
+    def compile(self, expr: nodes.Expr, diagram_of: Callable[[str], int]) -> int:
+        """The boolean diagram of `expr`; `diagram_of` gives one for each referenced name."""
+        if isinstance(expr, nodes.Constant):
+            return self.leaf(expr.value)
+        if isinstance(expr, nodes.Reference):
+            return diagram_of(expr.name.text)
+        if isinstance(expr, nodes.Not):
+            return self.apply(lambda v: not v, self.compile(expr.operand, diagram_of))
+        left = self.compile(expr.left, diagram_of)
+        right = self.compile(expr.right, diagram_of)
+        combine = {
+            "and": lambda a, b: a and b,
+            "or": lambda a, b: a or b,
+            "==": lambda a, b: a == b,
+            "!=": lambda a, b: a != b,
+        }[expr.op]
+        return self.apply(combine, left, right)

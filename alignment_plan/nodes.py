@@ -1,0 +1,248 @@
+"""The syntax tree: frozen attrs nodes produced by `alignment_plan.syntax`.
+
+Every node carries the `Span` it was written at. Sequences are tuples. Nothing here
+knows about lark, resolution or meaning.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from alignment_plan.diagnostics import Span
+
+STEPS = ("operationalize", "feedback_process", "find_and_fix")
+STATUSES = ("research", "prototype", "deployed", "validated")
+
+
+@attrs.frozen
+class Name:
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class Text:
+    value: str
+    span: Span
+
+
+# Expressions -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Constant:
+    value: bool
+    span: Span
+
+
+@attrs.frozen
+class Reference:
+    name: Name
+
+    @property
+    def span(self) -> Span:
+        return self.name.span
+
+
+@attrs.frozen
+class Not:
+    operand: Expr
+    span: Span
+
+
+@attrs.frozen
+class BinaryOp:
+    """`and`, `or`, `==` or `!=`."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span
+
+
+Expr = Constant | Reference | Not | BinaryOp
+
+
+def references(expr: Expr):
+    """Every `Reference` in `expr`, left to right."""
+    if isinstance(expr, Reference):
+        yield expr
+    elif isinstance(expr, Not):
+        yield from references(expr.operand)
+    elif isinstance(expr, BinaryOp):
+        yield from references(expr.left)
+        yield from references(expr.right)
+
+
+# Declarations ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Use:
+    target: str
+    is_path: bool
+    span: Span
+
+
+@attrs.frozen
+class FactDecl:
+    name: Name
+    meaning: Text
+    span: Span
+
+
+@attrs.frozen
+class SlotDecl:
+    name: Name
+    meaning: Text
+    span: Span
+
+
+@attrs.frozen
+class DefinitionDecl:
+    slot: Name
+    name: Name
+    meaning: Text
+    body: Expr
+    span: Span
+
+
+@attrs.frozen
+class FactValue:
+    fact: Name
+    value: bool
+    span: Span
+
+
+@attrs.frozen
+class Prior:
+    fact: Name
+    probability: str
+    span: Span
+
+
+@attrs.frozen
+class FailureModeDecl:
+    name: Name
+    title: Text
+    facts: tuple[FactValue, ...]
+    sources: tuple[Text, ...]
+    span: Span
+
+
+@attrs.frozen
+class LensRule:
+    verdict: Name
+    legacy: Name | None
+    condition: Expr
+    span: Span
+
+
+@attrs.frozen
+class LensDecl:
+    name: Name
+    title: Text
+    rules: tuple[LensRule, ...]
+    heuristic: bool
+    sources: tuple[Text, ...]
+    span: Span
+
+
+@attrs.frozen
+class Binding:
+    slot: Name
+    definition: Name
+    span: Span
+
+
+@attrs.frozen
+class Assumption:
+    failure_mode: Name
+    fact: FactValue
+    span: Span
+
+
+@attrs.frozen
+class Technique:
+    name: Name
+    title: Text
+    addresses: tuple[Name, ...]
+    status: Name | None
+    evidence: tuple[Text, ...]
+    fixes: tuple[Name, ...]
+    span: Span
+
+
+@attrs.frozen
+class Step:
+    kind: str
+    techniques: tuple[Technique, ...]
+    span: Span
+
+
+@attrs.frozen
+class OutOfScope:
+    failure_mode: Name
+    reason: Text
+    span: Span
+
+
+@attrs.frozen
+class PlanDecl:
+    name: Name
+    title: Text
+    bindings: tuple[Binding, ...]
+    assumptions: tuple[Assumption, ...]
+    steps: tuple[Step, ...]
+    considers: tuple[Name, ...] | None
+    out_of_scope: tuple[OutOfScope, ...]
+    span: Span
+
+    def techniques(self):
+        """(step kind, technique) pairs in source order."""
+        for step in self.steps:
+            for technique in step.techniques:
+                yield step.kind, technique
+
+
+@attrs.frozen
+class ScenarioDecl:
+    name: Name
+    title: Text
+    parent: Name | None
+    facts: tuple[FactValue, ...]
+    labels: tuple[Name, ...]
+    priors: tuple[Prior, ...]
+    sources: tuple[Text, ...]
+    span: Span
+
+
+Declaration = (
+    FactDecl | SlotDecl | DefinitionDecl | FailureModeDecl | LensDecl | PlanDecl | ScenarioDecl | Prior
+)
+
+
+@attrs.frozen
+class Comment:
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class SyntaxProblem:
+    """A syntax error found by the parser, kept as data for the `syntax-error` rule."""
+
+    message: str
+    span: Span
+    help: str | None = None
+
+
+@attrs.frozen
+class Module:
+    """One parsed `.plan` file."""
+
+    path: str
+    uses: tuple[Use, ...]
+    declarations: tuple[Declaration, ...]
+    comments: tuple[Comment, ...]
+    problems: tuple[SyntaxProblem, ...]

@@ -1,0 +1,1 @@
+"""Reporters stage: a `CheckResult` in, text out. Reporters never import the checker."""

@@ -1,0 +1,52 @@
+"""Catalog reporter: `CatalogEntry` data as text or JSON."""
+
+from __future__ import annotations
+
+import json
+
+from alignment_plan.result import CatalogEntry
+
+_HEADINGS = {
+    "fact": "Facts",
+    "slot": "Slots",
+    "definition": "Definitions",
+    "failure_mode": "Failure modes",
+    "lens": "Lenses",
+    "heuristic_lens": "Heuristic lenses (shown in the essay's appendix to be confused)",
+}
+
+
+def render_text(entries: tuple[CatalogEntry, ...]) -> str:
+    out = []
+    for kind, heading in _HEADINGS.items():
+        group = [e for e in entries if e.kind == kind]
+        if not group:
+            continue
+        out.append(f"{heading} ({len(group)})")
+        for entry in group:
+            name = f"{entry.slot} = {entry.name}" if entry.slot else entry.name
+            out.append(f"  {name}")
+            out.append(f"      {entry.meaning}")
+            for line in entry.body:
+                out.append(f"      | {line}")
+            for source in entry.sources:
+                out.append(f"      source: {source}")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_json(entries: tuple[CatalogEntry, ...]) -> str:
+    items = [
+        {
+            "kind": e.kind,
+            "name": e.name,
+            "slot": e.slot,
+            "meaning": e.meaning,
+            "body": list(e.body),
+            "sources": list(e.sources),
+            "file": e.file,
+            "line": e.line,
+        }
+        for e in entries
+    ]
+    return json.dumps({"entries": items}, indent=2, ensure_ascii=False) + "\n"

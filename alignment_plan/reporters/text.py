@@ -1,0 +1,93 @@
+"""Text reporter: diagnostics with source lines and carets (rustc/ruff style), then one
+ownership table per plan and a summary line."""
+
+from __future__ import annotations
+
+from alignment_plan.diagnostics import Diagnostic, Severity
+from alignment_plan.result import CheckResult, PlanResult
+
+_COLORS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
+
+
+class _Style:
+    def __init__(self, color: bool):
+        self.color = color
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+
+def render_diagnostic(diagnostic: Diagnostic, lines: tuple[str, ...], style: _Style) -> list[str]:
+    span = diagnostic.span
+    head = style(f"{diagnostic.severity.value}[{diagnostic.code}]", _COLORS[diagnostic.severity])
+    out = [f"{head}: {diagnostic.message}", f" --> {span.file}:{span.line}:{span.column}"]
+    if 0 < span.line <= len(lines):
+        text = lines[span.line - 1].expandtabs(1)
+        gutter = " " * len(str(span.line))
+        end = span.end_column if span.end_line == span.line else len(text) + 1
+        width = max(1, end - span.column)
+        out += [
+            f"{gutter} |",
+            f"{span.line} | {text}",
+            f"{gutter} | " + " " * (span.column - 1) + style("^" * width, _COLORS[diagnostic.severity]),
+        ]
+    for related in diagnostic.related:
+        out.append(f"  = note: {related.message}: {related.span.file}:{related.span.line}:{related.span.column}")
+    if diagnostic.help:
+        out.append(f"  = help: {diagnostic.help}")
+    return out + [""]
+
+
+def _owner_cell(row) -> str:
+    if row.owner == "operationalize":
+        return "operationalize (open: " + " | ".join(row.possible_owners) + ")"
+    return row.owner
+
+
+def render_plan(plan: PlanResult, show_missing: bool = True) -> list[str]:
+    bindings = ", ".join(f"{slot} = {definition}" for slot, definition in plan.bindings) or "no bindings"
+    out = [f"plan {plan.name} ({plan.file}:{plan.line}): {bindings}"]
+    rows = [("failure mode", "owner", "covered", "covered by")]
+    for fm in plan.failure_modes:
+        covered = "out of scope" if fm.out_of_scope is not None else ("yes" if fm.covered else "no")
+        rows.append((fm.name, _owner_cell(fm), covered, ", ".join(fm.covered_by) or "-"))
+    rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", f"{plan.percent:g}%"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for index, row in enumerate(rows):
+        if index in (1, len(rows) - 1):
+            out.append("  " + "  ".join("-" * w for w in widths))
+        out.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    if show_missing:
+        for fm in plan.failure_modes:
+            if fm.depends_on:
+                out.append(f"  {fm.name}: owner depends on " + ", ".join(fm.depends_on))
+    return out + [""]
+
+
+def summary_line(result: CheckResult) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for diagnostic in result.diagnostics:
+        counts[diagnostic.severity] += 1
+    parts = [
+        f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    ]
+    files = len(result.files)
+    line = f"checked {files} file{'s' if files != 1 else ''}: " + ", ".join(parts)
+    if result.file_errors:
+        line += f"; {len(result.file_errors)} unreadable"
+    return line
+
+
+def render(result: CheckResult, color: bool = False, show_plans: bool = True) -> str:
+    style = _Style(color)
+    out: list[str] = []
+    for error in result.file_errors:
+        out += [style("error", "1;31") + f": cannot read `{error.file}`: {error.message}", ""]
+    for diagnostic in result.diagnostics:
+        out += render_diagnostic(diagnostic, result.source_lines(diagnostic.span.file), style)
+    if show_plans:
+        for plan in result.plans:
+            out += render_plan(plan)
+    out.append(summary_line(result))
+    return "\n".join(out) + "\n"

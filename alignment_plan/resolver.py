@@ -1,0 +1,304 @@
+"""Resolver stage: modules to scopes.
+
+Consumes parsed `Module`s, follows `use` imports (the packaged `std` catalog, or files
+relative to the importing file and inside the project root), and produces a `Scope` per
+checked file: every declaration visible from it, plus the problems found on the way
+(unreadable or missing imports, imports outside the root, cycles, duplicate names,
+unresolved references). Problems are data; rules turn them into diagnostics.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+
+import attrs
+
+from alignment_plan import nodes
+from alignment_plan.diagnostics import Span
+from alignment_plan.syntax import parse_module
+
+STD_DISPLAY_PATH = "<std>"
+FIX_KINDS = ("training_data", "architecture", "inductive_bias")
+
+
+def std_text() -> str:
+    return resources.files("alignment_plan").joinpath("catalog/std.plan").read_text(encoding="utf-8")
+
+
+@attrs.frozen
+class ImportProblem:
+    kind: str  # "not-found", "outside-root", "cycle", "unreadable"
+    message: str
+    span: Span
+    help: str | None = None
+
+
+@attrs.frozen
+class Duplicate:
+    kind: str
+    name: str
+    span: Span
+    first: Span
+
+
+@attrs.frozen
+class Unresolved:
+    """A reference to a `kind` ("fact", "failure mode", …) that names nothing visible."""
+
+    kind: str
+    name: nodes.Name
+    suggestion: str | None = None
+    context: str | None = None
+
+
+class Workspace:
+    """Loads and caches modules by resolved path; std is loaded from the package."""
+
+    def __init__(self, root: Path, read: Callable[[Path], str] | None = None):
+        self.root = root.resolve()
+        self._read = read or (lambda path: path.read_text(encoding="utf-8"))
+        self._modules: dict[str, nodes.Module] = {}
+        self.read_errors: dict[str, str] = {}
+
+    def display(self, path: Path) -> str:
+        """Project-relative POSIX path when inside the root, else absolute."""
+        resolved = path.resolve()
+        try:
+            return resolved.relative_to(self.root).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def module(self, path: Path) -> nodes.Module | None:
+        key = str(path.resolve())
+        if key not in self._modules and key not in self.read_errors:
+            try:
+                text = self._read(path)
+            except (OSError, UnicodeDecodeError) as error:
+                self.read_errors[key] = _describe_os_error(error)
+                return None
+            self._modules[key] = parse_module(self.display(path), text)
+        return self._modules.get(key)
+
+    def std(self) -> nodes.Module:
+        if STD_DISPLAY_PATH not in self._modules:
+            self._modules[STD_DISPLAY_PATH] = parse_module(STD_DISPLAY_PATH, std_text())
+        return self._modules[STD_DISPLAY_PATH]
+
+    def source_lines(self, display_path: str) -> list[str]:
+        """The text of a loaded file by display path, for reporters that quote lines."""
+        if display_path == STD_DISPLAY_PATH:
+            return std_text().splitlines()
+        path = Path(display_path)
+        path = path if path.is_absolute() else self.root / path
+        try:
+            return self._read(path).splitlines()
+        except (OSError, UnicodeDecodeError):
+            return []
+
+
+def _describe_os_error(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "file is not valid UTF-8"
+    if isinstance(error, IsADirectoryError):
+        return "is a directory"
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return os.strerror(error.errno) if getattr(error, "errno", None) else str(error)
+
+
+@attrs.define
+class Scope:
+    """Everything visible from one checked module, with the problems of getting there."""
+
+    module: nodes.Module
+    modules: list[nodes.Module] = attrs.field(factory=list)
+    facts: dict[str, nodes.FactDecl] = attrs.field(factory=dict)
+    slots: dict[str, nodes.SlotDecl] = attrs.field(factory=dict)
+    definitions: dict[tuple[str, str], nodes.DefinitionDecl] = attrs.field(factory=dict)
+    failure_modes: dict[str, nodes.FailureModeDecl] = attrs.field(factory=dict)
+    lenses: dict[str, nodes.LensDecl] = attrs.field(factory=dict)
+    plans: dict[str, nodes.PlanDecl] = attrs.field(factory=dict)
+    scenarios: dict[str, nodes.ScenarioDecl] = attrs.field(factory=dict)
+    priors: dict[str, nodes.Prior] = attrs.field(factory=dict)
+    import_problems: list[ImportProblem] = attrs.field(factory=list)
+    duplicates: list[Duplicate] = attrs.field(factory=list)
+    unresolved: list[Unresolved] = attrs.field(factory=list)
+
+    def definitions_of(self, slot: str) -> list[nodes.DefinitionDecl]:
+        return [decl for (owner, _), decl in self.definitions.items() if owner == slot]
+
+    def own(self, declarations: dict) -> Iterator:
+        """The declarations of `declarations` written in the checked module itself."""
+        for decl in declarations.values():
+            if decl.span.file == self.module.path:
+                yield decl
+
+
+def _imports(
+    workspace: Workspace, module: nodes.Module, stack: list[str], seen: dict[str, nodes.Module], problems: list
+) -> None:
+    for use in module.uses:
+        if not use.is_path:
+            if use.target != "std":
+                problems.append(
+                    ImportProblem(
+                        "not-found",
+                        f"unknown catalog `{use.target}`",
+                        use.span,
+                        'the packaged catalog is `std`; import a file with `use "path.plan"`',
+                    )
+                )
+                continue
+            imported = workspace.std()
+        else:
+            base = Path(module.path)
+            base = base if base.is_absolute() else workspace.root / base
+            target = (base.parent / use.target).resolve()
+            if not target.is_relative_to(workspace.root):
+                problems.append(
+                    ImportProblem(
+                        "outside-root",
+                        f"import `{use.target}` is outside the project root",
+                        use.span,
+                        f"imports must stay inside `{workspace.root.name}`; move the file or check from a higher directory",
+                    )
+                )
+                continue
+            imported = workspace.module(target)
+            if imported is None:
+                reason = workspace.read_errors.get(str(target), "no such file")
+                problems.append(
+                    ImportProblem("not-found", f"cannot import `{use.target}`: {reason}", use.span)
+                )
+                continue
+        if imported.path in stack:
+            cycle = stack[stack.index(imported.path):] + [imported.path]
+            problems.append(
+                ImportProblem(
+                    "cycle",
+                    "import cycle: " + " -> ".join(f"`{path}`" for path in cycle),
+                    use.span,
+                    "break the cycle by moving shared declarations into a catalog both files import",
+                )
+            )
+            continue
+        if imported.path in seen:
+            continue
+        seen[imported.path] = imported
+        _imports(workspace, imported, stack + [imported.path], seen, problems)
+
+
+def _declare(scope: Scope, kind: str, table: dict, key, decl, span: Span, name: str) -> None:
+    if key in table:
+        scope.duplicates.append(Duplicate(kind, name, span, table[key].span))
+    else:
+        table[key] = decl
+
+
+def _suggest(name: str, candidates) -> str | None:
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def resolve(workspace: Workspace, module: nodes.Module) -> Scope:
+    """Build the scope of `module`: its declarations and everything it imports."""
+    scope = Scope(module=module)
+    seen: dict[str, nodes.Module] = {}
+    _imports(workspace, module, [module.path], seen, scope.import_problems)
+    # Imports first, so a duplicate is reported in the checked file, pointing back at
+    # the imported declaration it clashes with.
+    ordered = [m for path, m in seen.items() if path != module.path] + [module]
+    scope.modules = ordered
+    for mod in ordered:
+        for decl in mod.declarations:
+            _declare_one(scope, decl)
+    _check_references(scope)
+    return scope
+
+
+def _declare_one(scope: Scope, decl) -> None:
+    if isinstance(decl, nodes.FactDecl):
+        _declare(scope, "fact", scope.facts, decl.name.text, decl, decl.name.span, decl.name.text)
+    elif isinstance(decl, nodes.SlotDecl):
+        _declare(scope, "slot", scope.slots, decl.name.text, decl, decl.name.span, decl.name.text)
+    elif isinstance(decl, nodes.DefinitionDecl):
+        key = (decl.slot.text, decl.name.text)
+        _declare(scope, "definition", scope.definitions, key, decl, decl.name.span, f"{key[0]} {key[1]}")
+    elif isinstance(decl, nodes.FailureModeDecl):
+        _declare(scope, "failure mode", scope.failure_modes, decl.name.text, decl, decl.name.span, decl.name.text)
+    elif isinstance(decl, nodes.LensDecl):
+        _declare(scope, "lens", scope.lenses, decl.name.text, decl, decl.name.span, decl.name.text)
+    elif isinstance(decl, nodes.PlanDecl):
+        _declare(scope, "plan", scope.plans, decl.name.text, decl, decl.name.span, decl.name.text)
+    elif isinstance(decl, nodes.ScenarioDecl):
+        _declare(scope, "scenario", scope.scenarios, decl.name.text, decl, decl.name.span, decl.name.text)
+    elif isinstance(decl, nodes.Prior):
+        _declare(scope, "prior", scope.priors, decl.fact.text, decl, decl.fact.span, decl.fact.text)
+
+
+def _check_references(scope: Scope) -> None:
+    """Record every reference in the checked module that names nothing visible."""
+    missing = scope.unresolved
+
+    def need(kind: str, name: nodes.Name, table, context: str | None = None) -> bool:
+        if name.text in table:
+            return True
+        missing.append(Unresolved(kind, name, _suggest(name.text, table), context))
+        return False
+
+    def expression(expr: nodes.Expr) -> None:
+        for ref in nodes.references(expr):
+            if ref.name.text not in scope.facts and ref.name.text not in scope.slots:
+                candidates = list(scope.facts) + list(scope.slots)
+                missing.append(Unresolved("fact", ref.name, _suggest(ref.name.text, candidates), "fact or slot"))
+
+    def story(facts) -> None:
+        for value in facts:
+            need("fact", value.fact, scope.facts)
+
+    for decl in scope.module.declarations:
+        if isinstance(decl, nodes.DefinitionDecl):
+            need("slot", decl.slot, scope.slots, "definition")
+            expression(decl.body)
+        elif isinstance(decl, nodes.FailureModeDecl):
+            story(decl.facts)
+        elif isinstance(decl, nodes.LensDecl):
+            for rule in decl.rules:
+                expression(rule.condition)
+        elif isinstance(decl, nodes.ScenarioDecl):
+            story(decl.facts)
+            for prior in decl.priors:
+                need("fact", prior.fact, scope.facts)
+            if decl.parent is not None:
+                need("scenario", decl.parent, scope.scenarios)
+        elif isinstance(decl, nodes.Prior):
+            need("fact", decl.fact, scope.facts)
+        elif isinstance(decl, nodes.PlanDecl):
+            _check_plan(scope, decl, need)
+
+
+def _check_plan(scope: Scope, plan: nodes.PlanDecl, need) -> None:
+    for binding in plan.bindings:
+        if need("slot", binding.slot, scope.slots):
+            options = {name: d for (slot, name), d in scope.definitions.items() if slot == binding.slot.text}
+            need("definition", binding.definition, options, binding.slot.text)
+    for assumption in plan.assumptions:
+        need("failure mode", assumption.failure_mode, scope.failure_modes)
+        need("fact", assumption.fact.fact, scope.facts)
+    for _, technique in plan.techniques():
+        for name in technique.addresses:
+            need("failure mode", name, scope.failure_modes)
+        if technique.status is not None:
+            need("status", technique.status, nodes.STATUSES)
+        for name in technique.fixes:
+            need("fix", name, FIX_KINDS)
+    for name in plan.considers or ():
+        need("failure mode", name, scope.failure_modes)
+    for entry in plan.out_of_scope:
+        need("failure mode", entry.failure_mode, scope.failure_modes)

@@ -1,0 +1,100 @@
+"""The result of a run: plain data handed from the checker to the reporters.
+
+Neither side imports the other; both import this module. Everything here is frozen and
+already sorted, so reporters only format.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from alignment_plan.diagnostics import Diagnostic, Severity
+
+
+@attrs.frozen
+class RuleInfo:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    description: str
+
+
+@attrs.frozen
+class FailureModeResult:
+    name: str
+    title: str
+    owner: str
+    possible_owners: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    covered: bool
+    covered_by: tuple[str, ...]
+    missing_in: tuple[str, ...]
+    out_of_scope: str | None
+
+
+@attrs.frozen
+class TechniqueResult:
+    name: str
+    title: str
+    step: str
+    status: str | None
+    evidence: tuple[str, ...]
+    addresses: tuple[str, ...]
+    fixes: tuple[str, ...]
+    line: int
+
+
+@attrs.frozen
+class PlanResult:
+    name: str
+    title: str
+    file: str
+    line: int
+    bindings: tuple[tuple[str, str], ...]
+    unbound: tuple[str, ...]
+    threshold: str
+    failure_modes: tuple[FailureModeResult, ...]
+    techniques: tuple[TechniqueResult, ...]
+    covered: int
+    total: int
+    percent: float
+
+
+@attrs.frozen
+class FileError:
+    """A file that could not be read at all (exit code 2)."""
+
+    file: str
+    message: str
+
+
+@attrs.frozen
+class CheckResult:
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    plans: tuple[PlanResult, ...]
+    rules: tuple[RuleInfo, ...]
+    file_errors: tuple[FileError, ...] = ()
+    sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def source_lines(self, file: str) -> tuple[str, ...]:
+        return dict(self.sources).get(file, ())
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@attrs.frozen
+class CatalogEntry:
+    """One declaration as `alignment-plan catalog` lists it."""
+
+    kind: str  # fact, slot, definition, failure_mode, lens, heuristic_lens
+    name: str
+    meaning: str
+    file: str
+    line: int
+    sources: tuple[str, ...] = ()
+    slot: str | None = None
+    body: tuple[str, ...] = ()

@@ -1,0 +1,179 @@
+"""Rules of the structure family (AP2xx): contradictions, bindings, lens shape, priors."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from alignment_plan import nodes
+from alignment_plan.diagnostics import Related, Severity
+from alignment_plan.rules.registry import Finding, rule
+from alignment_plan.semantics import NONE, OWNERSHIP_LENS, OWNING_STEPS
+
+
+@rule("AP201", "contradictory-assumption", Severity.ERROR)
+def contradictory_assumption(context):
+    """An `assume` line contradicts a fact the failure mode itself states.
+
+    Assumptions may only settle what a failure mode leaves unknown; contradicting it
+    describes a different failure mode, and the assumption is ignored.
+
+    Example: `assume deception: training.deceptive = false`.
+
+    Fix: drop the assumption, or declare a new failure mode with the story you mean.
+    """
+    for analysis in context.analyses:
+        for found in analysis.contradictions:
+            fact = found.stated.fact.text
+            yield Finding(
+                f"assumption `{fact} = {str(found.assumption.fact.value).lower()}` contradicts "
+                f"failure mode `{found.assumption.failure_mode.text}`",
+                found.assumption.fact.span,
+                "an assumption may only settle a fact the failure mode leaves unknown",
+                (Related(f"`{fact}` is stated `{str(found.stated.value).lower()}` here", found.stated.span),),
+            )
+
+
+@rule("AP202", "unbound-slot", Severity.ERROR)
+def unbound_slot(context):
+    """The ownership lens needs a slot that the plan leaves unbound.
+
+    Which step owns a failure mode follows from the definitions chosen in step 1; with
+    the slot unbound, every owner depends on a choice nobody wrote down.
+
+    Example: a plan whose `operationalize` block does not bind `good_feedback`.
+
+    Fix: bind it, e.g. `good_feedback = reasons`.
+    """
+    for analysis in context.analyses:
+        for slot in analysis.unbound:
+            options = ", ".join(f"`{d.name.text}`" for d in context.scope.definitions_of(slot))
+            yield Finding(
+                f"plan `{analysis.plan.name.text}` leaves slot `{slot}` unbound",
+                analysis.plan.name.span,
+                f"the `{OWNERSHIP_LENS}` lens needs it; bind it in `operationalize`"
+                + (f" to one of {options}" if options else ""),
+            )
+
+
+def _stories(module: nodes.Module):
+    for decl in module.declarations:
+        if isinstance(decl, (nodes.FailureModeDecl, nodes.ScenarioDecl)):
+            yield decl
+
+
+@rule("AP203", "conflicting-facts", Severity.ERROR)
+def conflicting_facts(context):
+    """A failure mode or scenario states the same fact as both true and false.
+
+    A story that contradicts itself has no completion, so no verdict means anything.
+
+    Example: `training.rewarded = true` and later `training.rewarded = false` in one
+    failure mode.
+
+    Fix: keep the value you mean.
+    """
+    for story in _stories(context.module):
+        seen: dict[str, nodes.FactValue] = {}
+        for value in story.facts:
+            first = seen.setdefault(value.fact.text, value)
+            if first.value != value.value:
+                yield Finding(
+                    f"`{value.fact.text}` is stated both `true` and `false` in `{story.name.text}`",
+                    value.span,
+                    None,
+                    (Related("first stated here", first.span),),
+                )
+
+
+@rule("AP204", "missing-ownership-lens", Severity.ERROR)
+def missing_ownership_lens(context):
+    """A plan is checked where no `generalization` lens is visible.
+
+    The owner of a failure mode is the verdict of the `generalization` lens; without it
+    no failure mode has an owner and nothing can be covered.
+
+    Example: a plan file without `use std`.
+
+    Fix: add `use std`, or import a catalog that declares the lens.
+    """
+    for analysis in context.analyses:
+        if analysis.lens is None:
+            yield Finding(
+                f"no `{OWNERSHIP_LENS}` lens is visible from plan `{analysis.plan.name.text}`",
+                analysis.plan.name.span,
+                "add `use std` at the top of the file",
+            )
+
+
+@rule("AP205", "non-step-verdict", Severity.ERROR)
+def non_step_verdict(context):
+    """The ownership lens gives a verdict that is not a step of the plan.
+
+    The verdict of the `generalization` lens is read as the step that owns a failure
+    mode, so it must be `feedback_process` or `find_and_fix`.
+
+    Example: `lens generalization "…" { outer when not good_feedback }`.
+
+    Fix: name the step (`feedback_process as outer when …`).
+    """
+    for lens in context.scope.own(context.scope.lenses):
+        if lens.name.text != OWNERSHIP_LENS:
+            continue
+        for lens_rule in lens.rules:
+            if lens_rule.verdict.text not in OWNING_STEPS + (NONE,):
+                yield Finding(
+                    f"ownership lens verdict `{lens_rule.verdict.text}` is not a step",
+                    lens_rule.verdict.span,
+                    "use `feedback_process` or `find_and_fix`, optionally with `as outer`/`as inner`",
+                )
+
+
+@rule("AP206", "duplicate-binding", Severity.ERROR)
+def duplicate_binding(context):
+    """A plan binds the same slot twice.
+
+    Only the first binding takes effect, and a reviewer reading the second one is misled.
+
+    Example: `good_feedback = outcomes` and `good_feedback = reasons` in one plan.
+
+    Fix: keep one binding.
+    """
+    for plan in context.scope.own(context.scope.plans):
+        seen: dict[str, nodes.Binding] = {}
+        for binding in plan.bindings:
+            first = seen.setdefault(binding.slot.text, binding)
+            if first is not binding:
+                yield Finding(
+                    f"slot `{binding.slot.text}` is bound twice",
+                    binding.span,
+                    "only the first binding takes effect",
+                    (Related("first bound here", first.span),),
+                )
+
+
+def _priors(module: nodes.Module):
+    for decl in module.declarations:
+        if isinstance(decl, nodes.Prior):
+            yield decl
+        elif isinstance(decl, nodes.ScenarioDecl):
+            yield from decl.priors
+
+
+@rule("AP207", "invalid-prior", Severity.ERROR)
+def invalid_prior(context):
+    """A prior probability is not strictly between 0 and 1.
+
+    A prior of 0 or 1 is not uncertainty but a fact; state it as a fact so that
+    verdicts treat it as known.
+
+    Example: `prior training.deceptive = 1`.
+
+    Fix: use a value such as `0.01`, or write `training.deceptive = true`.
+    """
+    for prior in _priors(context.module):
+        if not Fraction(0) < Fraction(prior.probability) < Fraction(1):
+            yield Finding(
+                f"prior `{prior.fact.text} = {prior.probability}` is not between 0 and 1",
+                prior.span,
+                "a certain fact is stated as `fact = true` or `fact = false`",
+            )

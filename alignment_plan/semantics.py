@@ -1,0 +1,321 @@
+"""Semantics stage: verdicts, owners and coverage.
+
+Consumes a resolved `Scope` and produces analyses (plain attrs data): the verdict of a
+lens on a story under slot bindings and a reading, by supervaluation over the unknown
+facts (Kleene first, decision diagrams where Kleene says unknown); the owner of each
+failure mode a plan considers; and whether the owning steps cover it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+import attrs
+
+from alignment_plan import nodes
+from alignment_plan.logic import Diagrams, kleene
+from alignment_plan.resolver import Scope
+
+NONE = "none"
+AMBIGUOUS = "ambiguous"
+OPEN, CLOSED = "open", "closed"
+OWNERSHIP_LENS = "generalization"
+OWNING_STEPS = ("feedback_process", "find_and_fix")
+
+
+@attrs.frozen
+class Verdict:
+    """What a lens says of a story: one outcome when determinate, several when not."""
+
+    lens: str
+    outcomes: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    legacy: tuple[tuple[str, str | None], ...]
+    probabilities: tuple[tuple[str, Fraction], ...] | None = None
+
+    @property
+    def determinate(self) -> bool:
+        return len(self.outcomes) == 1
+
+    @property
+    def value(self) -> str:
+        return self.outcomes[0] if self.determinate else AMBIGUOUS
+
+    @property
+    def legacy_word(self) -> str | None:
+        """`outer`/`inner` for a determinate verdict that carries one, `ambiguous` when open."""
+        if not self.determinate:
+            return AMBIGUOUS
+        return dict(self.legacy).get(self.outcomes[0])
+
+
+def legacy_words(lens: nodes.LensDecl) -> dict[str, str | None]:
+    words: dict[str, str | None] = {NONE: None}
+    for rule in lens.rules:
+        words.setdefault(rule.verdict.text, rule.legacy.text if rule.legacy else None)
+    return words
+
+
+def kleene_verdict(lens: nodes.LensDecl, value_of) -> str | None:
+    """The first rule that holds, by Kleene evaluation; None when Kleene cannot tell."""
+    for rule in lens.rules:
+        holds = kleene(rule.condition, value_of)
+        if holds is None:
+            return None
+        if holds:
+            return rule.verdict.text
+    return NONE
+
+
+class Evaluator:
+    """Evaluates lenses on stories within one scope, sharing one diagram store."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.diagrams = Diagrams()
+
+    def _value_of(self, story, bindings, reading):
+        active: set[str] = set()
+
+        def value_of(name: str) -> bool | None:
+            if name in story:
+                return story[name]
+            if name in self.scope.slots and name not in self.scope.facts:
+                definition = bindings.get(name)
+                if definition is None or name in active:
+                    return None
+                active.add(name)
+                try:
+                    return kleene(definition.body, value_of)
+                finally:
+                    active.discard(name)
+            return False if reading == CLOSED else None
+
+        return value_of
+
+    def _diagram_of(self, story, bindings, reading):
+        d = self.diagrams
+        active: set[str] = set()
+
+        def diagram_of(name: str) -> int:
+            if name in story:
+                return d.leaf(story[name])
+            if name in self.scope.slots and name not in self.scope.facts:
+                definition = bindings.get(name)
+                if definition is None or name in active:
+                    return d.variable(name)
+                active.add(name)
+                try:
+                    return d.compile(definition.body, diagram_of)
+                finally:
+                    active.discard(name)
+            return d.leaf(False) if reading == CLOSED else d.variable(name)
+
+        return diagram_of
+
+    def lens_diagram(self, lens, story, bindings, reading=OPEN) -> int:
+        d = self.diagrams
+        diagram_of = self._diagram_of(story, bindings, reading)
+        result = d.leaf(NONE)
+        for rule in reversed(lens.rules):
+            result = d.choose(d.compile(rule.condition, diagram_of), d.leaf(rule.verdict.text), result)
+        return result
+
+    def verdict(
+        self,
+        lens: nodes.LensDecl,
+        story: Mapping[str, bool],
+        bindings: Mapping[str, nodes.DefinitionDecl],
+        reading: str = OPEN,
+        priors: Mapping[str, Fraction] | None = None,
+    ) -> Verdict:
+        """Supervaluation of `lens` over every completion of the unknown facts."""
+        legacy = legacy_words(lens)
+        fast = kleene_verdict(lens, self._value_of(story, bindings, reading))
+        if fast is not None:
+            return Verdict(lens.name.text, (fast,), (), ((fast, legacy.get(fast)),), None)
+        diagram = self.lens_diagram(lens, story, bindings, reading)
+        outcomes = self.diagrams.leaves(diagram)
+        probabilities = None
+        if priors is not None and len(outcomes) > 1:
+            found = self.diagrams.probabilities(diagram, priors)
+            if found is not None:
+                probabilities = tuple(sorted(found.items(), key=lambda item: str(item[0])))
+        return Verdict(
+            lens=lens.name.text,
+            outcomes=outcomes,
+            depends_on=self.diagrams.support(diagram),
+            legacy=tuple((outcome, legacy.get(outcome)) for outcome in outcomes),
+            probabilities=probabilities,
+        )
+
+
+def slots_needed(scope: Scope, lens: nodes.LensDecl, bindings: Mapping[str, nodes.DefinitionDecl]) -> tuple[str, ...]:
+    """Slots the lens refers to, directly or through the definitions bound to them."""
+    found: list[str] = []
+    pending = [rule.condition for rule in lens.rules]
+    while pending:
+        for ref in nodes.references(pending.pop(0)):
+            name = ref.name.text
+            if name in scope.slots and name not in scope.facts and name not in found:
+                found.append(name)
+                if name in bindings:
+                    pending.append(bindings[name].body)
+    return tuple(found)
+
+
+# Plans ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Contradiction:
+    """An assumption that contradicts a fact its failure mode states."""
+
+    assumption: nodes.Assumption
+    stated: nodes.FactValue
+
+
+@attrs.frozen
+class Ownership:
+    failure_mode: str
+    title: str
+    verdict: Verdict | None
+    owner: str
+    possible_owners: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    covered: bool
+    covered_by: tuple[str, ...]
+    missing_in: tuple[str, ...]
+    out_of_scope: nodes.OutOfScope | None
+    span: nodes.Span | None
+
+
+@attrs.frozen
+class PlanAnalysis:
+    plan: nodes.PlanDecl
+    bindings: tuple[tuple[str, str], ...]
+    unbound: tuple[str, ...]
+    contradictions: tuple[Contradiction, ...]
+    lens: nodes.LensDecl | None
+    ownership: tuple[Ownership, ...]
+    threshold: str
+
+    @property
+    def counted(self) -> tuple[Ownership, ...]:
+        """The failure modes that count toward coverage: all but those declared out of scope."""
+        return tuple(o for o in self.ownership if o.out_of_scope is None)
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for o in self.counted if o.covered)
+
+    @property
+    def total(self) -> int:
+        return len(self.counted)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if not self.total else round(100.0 * self.covered / self.total, 1)
+
+
+def status_rank(technique: nodes.Technique) -> int:
+    if technique.status is None or technique.status.text not in nodes.STATUSES:
+        return 0
+    return nodes.STATUSES.index(technique.status.text)
+
+
+def plan_bindings(scope: Scope, plan: nodes.PlanDecl) -> dict[str, nodes.DefinitionDecl]:
+    bound = {}
+    for binding in plan.bindings:
+        definition = scope.definitions.get((binding.slot.text, binding.definition.text))
+        if definition is not None and binding.slot.text not in bound:
+            bound[binding.slot.text] = definition
+    return bound
+
+
+def considered_failure_modes(scope: Scope, plan: nodes.PlanDecl) -> list[str]:
+    """`considers` plus whatever the plan addresses or scopes out; everything if absent."""
+    names = [n.text for n in plan.considers] if plan.considers is not None else list(scope.failure_modes)
+    extra = [n.text for _, t in plan.techniques() for n in t.addresses]
+    extra += [entry.failure_mode.text for entry in plan.out_of_scope]
+    for name in extra:
+        if name not in names:
+            names.append(name)
+    return [name for name in names if name in scope.failure_modes]
+
+
+def story_of(
+    failure_mode: nodes.FailureModeDecl, assumptions, contradictions: list[Contradiction]
+) -> dict[str, bool]:
+    story = {value.fact.text: value.value for value in failure_mode.facts}
+    stated = {value.fact.text: value for value in failure_mode.facts}
+    for assumption in assumptions:
+        fact = assumption.fact.fact.text
+        if fact in stated and stated[fact].value != assumption.fact.value:
+            contradictions.append(Contradiction(assumption, stated[fact]))
+            continue
+        story[fact] = assumption.fact.value
+    return story
+
+
+def analyze_plan(scope: Scope, plan: nodes.PlanDecl, threshold: str = "research", evaluator: Evaluator | None = None) -> PlanAnalysis:
+    """Owners and coverage of every failure mode the plan considers."""
+    evaluator = evaluator or Evaluator(scope)
+    bindings = plan_bindings(scope, plan)
+    lens = scope.lenses.get(OWNERSHIP_LENS)
+    minimum = nodes.STATUSES.index(threshold)
+    contradictions: list[Contradiction] = []
+    scoped_out = {entry.failure_mode.text: entry for entry in plan.out_of_scope}
+    ownership = []
+    for name in considered_failure_modes(scope, plan):
+        failure_mode = scope.failure_modes[name]
+        assumptions = [a for a in plan.assumptions if a.failure_mode.text == name]
+        story = story_of(failure_mode, assumptions, contradictions)
+        if lens is None:
+            verdict, outcomes = None, ()
+        else:
+            verdict = evaluator.verdict(lens, story, bindings)
+            outcomes = verdict.outcomes
+        techniques = {
+            step: [t for kind, t in plan.techniques() if kind == step and any(a.text == name for a in t.addresses)]
+            for step in OWNING_STEPS
+        }
+        covered_by, missing = [], []
+        for outcome in outcomes:
+            qualifying = [t.name.text for t in techniques.get(outcome, []) if status_rank(t) >= minimum]
+            if qualifying:
+                covered_by += [t for t in qualifying if t not in covered_by]
+            elif not (outcome == NONE and name in scoped_out):
+                missing.append(outcome)
+        if not outcomes:
+            owner = NONE
+        elif len(outcomes) == 1:
+            owner = outcomes[0]
+        else:
+            owner = "operationalize"
+        ownership.append(
+            Ownership(
+                failure_mode=name,
+                title=failure_mode.title.value,
+                verdict=verdict,
+                owner=owner,
+                possible_owners=outcomes,
+                depends_on=verdict.depends_on if verdict else (),
+                covered=bool(outcomes) and not missing,
+                covered_by=tuple(covered_by),
+                missing_in=tuple(missing),
+                out_of_scope=scoped_out.get(name),
+                span=failure_mode.span,
+            )
+        )
+    needed = slots_needed(scope, lens, bindings) if lens else ()
+    return PlanAnalysis(
+        plan=plan,
+        bindings=tuple((slot, d.name.text) for slot, d in bindings.items()),
+        unbound=tuple(slot for slot in needed if slot not in bindings),
+        contradictions=tuple(contradictions),
+        lens=lens,
+        ownership=tuple(ownership),
+        threshold=threshold,
+    )
