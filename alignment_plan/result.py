@@ -62,6 +62,34 @@ class PlanResult:
 
 
 @attrs.frozen
+class VerdictResult:
+    """One cell of a classification table: a lens under bindings, in one reading."""
+
+    lens: str
+    heuristic: bool
+    bindings: tuple[tuple[str, str], ...]
+    reading: str  # "open" or "closed"
+    verdict: str  # a verdict name, "ambiguous" or "none"
+    legacy: str | None  # "outer", "inner", "ambiguous" or None
+    possible: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    probabilities: tuple[tuple[str, float], ...] | None = None
+
+
+@attrs.frozen
+class ScenarioResult:
+    name: str
+    title: str
+    file: str
+    line: int
+    refines: str | None
+    labels: tuple[str, ...]
+    facts: tuple[tuple[str, bool], ...]  # inherited facts included
+    sources: tuple[str, ...]
+    verdicts: tuple[VerdictResult, ...]
+
+
+@attrs.frozen
 class FileError:
     """A file that could not be read at all (exit code 2)."""
 
@@ -76,6 +104,7 @@ class CheckResult:
     plans: tuple[PlanResult, ...]
     rules: tuple[RuleInfo, ...]
     file_errors: tuple[FileError, ...] = ()
+    scenarios: tuple[ScenarioResult, ...] = ()
     sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def source_lines(self, file: str) -> tuple[str, ...]:

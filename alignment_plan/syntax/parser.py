@@ -98,7 +98,7 @@ def _problem(path: str, text: str, error: UnexpectedInput) -> tuple[nodes.Syntax
     if isinstance(error, UnexpectedEOF) or (
         isinstance(error, UnexpectedToken) and error.token.type == "$END"
     ):
-        lines = text.split("\n")
+        lines = text.rstrip().split("\n")
         line, column = len(lines), len(lines[-1]) + 1
         expected = _describe_expected(error.expected)
         return (
