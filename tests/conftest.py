@@ -33,3 +33,30 @@ def case_files() -> list[Path]:
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-goldens", action="store_true", default=False, help="rewrite golden files instead of comparing"
+    )
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with `tests/golden/<name>`; `pytest --update-goldens` rewrites it."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update or not path.exists():
+            if not update:
+                pytest.fail(f"golden file {name} is missing; run pytest --update-goldens and review the diff")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert text == path.read_text(encoding="utf-8"), f"output differs from golden {name}"
+
+    return check
