@@ -12,6 +12,11 @@ def _ticks(names) -> str:
     return ", ".join(f"`{name}`" for name in names)
 
 
+def _between(names) -> str:
+    names = [f"`{name}`" for name in names]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _anchor(plan: nodes.PlanDecl, failure_mode: str):
     for name in plan.considers or ():
         if name.text == failure_mode:
@@ -44,7 +49,7 @@ def uncovered_failure_mode(context):
                 if kind in steps and any(a.text == owned.failure_mode for a in t.addresses)
             ]
             if owned.owner == "operationalize":
-                where = f"owner is open between {_ticks(owned.possible_owners)}"
+                where = f"owner is open between {_between(owned.possible_owners)}"
             else:
                 where = f"owned by `{owned.owner}`"
             lacking = f"no technique in {_ticks(steps)} addresses it" if steps else "some completions leave it unowned"
@@ -149,7 +154,7 @@ def open_ownership(context):
                 else "bind the slots it depends on in `operationalize`"
             )
             yield Finding(
-                f"owner of `{owned.failure_mode}` is open between {_ticks(owned.possible_owners)}; "
+                f"owner of `{owned.failure_mode}` is open between {_between(owned.possible_owners)}; "
                 f"deciding facts: {_ticks(owned.depends_on)}",
                 _anchor(analysis.plan, owned.failure_mode),
                 example,
