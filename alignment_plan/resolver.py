@@ -141,9 +141,16 @@ class Scope:
 
 
 def _imports(
-    workspace: Workspace, module: nodes.Module, stack: list[str], seen: dict[str, nodes.Module], problems: list
+    workspace: Workspace,
+    module: nodes.Module,
+    stack: list[str],
+    seen: dict[str, nodes.Module],
+    problems: list,
+    origin: nodes.Use | None = None,
 ) -> None:
     for use in module.uses:
+        # Problems deep in the import graph are reported at the checked file's own `use`.
+        anchor = origin or use
         if not use.is_path:
             if use.target != "std":
                 problems.append(
@@ -183,7 +190,7 @@ def _imports(
                 ImportProblem(
                     "cycle",
                     "import cycle: " + " -> ".join(f"`{path}`" for path in cycle),
-                    use.span,
+                    anchor.span,
                     "break the cycle by moving shared declarations into a catalog both files import",
                 )
             )
@@ -191,7 +198,7 @@ def _imports(
         if imported.path in seen:
             continue
         seen[imported.path] = imported
-        _imports(workspace, imported, stack + [imported.path], seen, problems)
+        _imports(workspace, imported, stack + [imported.path], seen, problems, anchor)
 
 
 def _declare(scope: Scope, kind: str, table: dict, key, decl, span: Span, name: str) -> None:
