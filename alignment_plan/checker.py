@@ -58,7 +58,8 @@ def collect_files(paths: Iterable[Path], exclude: Callable[[Path], bool] = lambd
     unique: dict[str, Path] = {}
     for path in found:
         unique.setdefault(str(path.resolve()), path)
-    return list(unique.values())
+    # Sorted by resolved path, so the order of arguments never changes the output.
+    return [unique[key] for key in sorted(unique)]
 
 
 def analyze_module(workspace: Workspace, module: nodes.Module, threshold: str) -> tuple[Scope, tuple[PlanAnalysis, ...], Evaluator]:

@@ -52,7 +52,7 @@ def uncovered_failure_mode(context):
                 where = f"owner is open between {_between(owned.possible_owners)}"
             else:
                 where = f"owned by `{owned.owner}`"
-            lacking = f"no technique in {_ticks(steps)} addresses it" if steps else "some completions leave it unowned"
+            lacking = f"no technique in {_between(steps).replace(' and ', ' or ')} addresses it" if steps else "some completions leave it unowned"
             help = f"add a technique to `{steps[0]}` with `addresses {owned.failure_mode}`" if steps else None
             if below:
                 help = f"{_ticks(below)} address it below the `{analysis.threshold}` threshold"
