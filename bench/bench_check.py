@@ -1,0 +1,647 @@
+"""Benchmark: `alignment-plan check` against `tomllib` on the same content.
+
+For each size N the script generates one `.plan` file with N plans (`use std`, bindings,
+assumptions, 2-4 techniques per step, `considers` of several std failure modes, varied by
+a seeded `random.Random`) and the same information written as TOML; and, as a second
+variant, N files of one plan each (and N TOML files). It then measures, interleaved in one
+run:
+
+* whole processes: `python -m alignment_plan check --format json --no-plans FILE` against
+  `python -c "import tomllib, sys; tomllib.load(open(sys.argv[1], 'rb'))" FILE`, with the
+  peak resident memory of each child (`os.wait4`, the per-child form of
+  `resource.getrusage(RUSAGE_CHILDREN)`);
+* in-process, in a fresh worker process per measurement: the import time, a cold and a
+  warm `check_paths` (the first one builds the lark parser), the JSON rendering, against
+  `tomllib.loads` on the same text, so that start-up cost and throughput come apart.
+
+It prints tables (median and min over the repeats, throughput in bytes/s and plans/s,
+ratio = tomllib throughput / check throughput, growth between consecutive sizes) and
+writes every figure to `OUT/results.json`. `--profile` adds a cProfile of a warm
+`check_paths` on the largest single file. Standard library only; no timing is asserted
+anywhere.
+
+    python bench/bench_check.py [--sizes 10,100,1000] [--repeat 5] [--out bench/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STD_PLAN = ROOT / "alignment_plan" / "catalog" / "std.plan"
+SEED = 20230601
+
+FIX_KINDS = ("training_data", "architecture", "inductive_bias")
+STATUSES = ("research", "prototype", "deployed", "validated")
+BINDING_CHOICES = {
+    "good_feedback": ("outcomes", "reasons", "informed", "verifier"),
+    "counterfactual": ("physical_process", "idealized_evaluator"),
+    "split": ("offline", "online"),
+    "boundary": ("model", "model_and_overseers"),
+    "stakes": ("high",),
+}
+FEEDBACK_TECHNIQUES = (
+    ("code_review", "Programmers review each output before it is rewarded"),
+    ("debate", "Two copies argue and a judge rewards the more honest one"),
+    ("recursive_reward_modeling", "Assistants help the overseer evaluate hard outputs"),
+    ("cognition_audit", "Interpretability audit of the reasoning behind rewarded outputs"),
+    ("elk_probe", "Probe that reports the model's latent knowledge to the overseer"),
+    ("process_supervision", "Reward each reasoning step, not only the final answer"),
+    ("amplified_oversight", "Overseer amplified by decomposition into checkable subquestions"),
+)
+FIND_TECHNIQUES = (
+    ("red_team", "Red team searches for situations that elicit bad actions"),
+    ("adversarial_training", "Train on the adversarial situations the red team finds"),
+    ("relaxed_adversarial_training", "Search over pseudo-inputs for latent bad behaviour"),
+    ("anomaly_detection", "Flag deployment situations far from the training distribution"),
+    ("honeypots", "Situations that look like opportunities to defect, watched closely"),
+    ("interpretability_search", "Search activations for circuits that plan bad actions"),
+    ("canary_deployment", "Staged deployment with rollback on the first bad action"),
+)
+DOMAINS = ("pull requests", "customer support", "lab protocols", "tax returns", "email triage", "chip layouts")
+
+
+# Generation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Technique:
+    name: str
+    title: str
+    addresses: tuple[str, ...]
+    status: str
+    evidence: tuple[str, ...]
+    fixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assumption:
+    failure_mode: str
+    fact: str
+    value: bool
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    name: str
+    title: str
+    bindings: tuple[tuple[str, str], ...]
+    assumptions: tuple[Assumption, ...]
+    feedback_process: tuple[Technique, ...]
+    find_and_fix: tuple[Technique, ...]
+    considers: tuple[str, ...]
+    out_of_scope: tuple[tuple[str, str], ...] = field(default=())
+
+
+def std_vocabulary(text: str) -> tuple[list[str], dict[str, dict[str, bool]]]:
+    """The facts of the std catalog and, per failure mode, the facts it states."""
+    facts = re.findall(r"^fact\s+(\S+)", text, re.MULTILINE)
+    failure_modes = {}
+    for name, body in re.findall(r"^failure_mode\s+(\w+)\s+\"[^\"]*\"\s*\{(.*?)^\}", text, re.MULTILINE | re.DOTALL):
+        stated = re.findall(r"^\s*([\w.]+)\s*=\s*(true|false)\s*$", body, re.MULTILINE)
+        failure_modes[name] = {fact: value == "true" for fact, value in stated}
+    return facts, failure_modes
+
+
+def _technique(rng: random.Random, name: str, title: str, considers, plan_index: int, with_fixes: bool) -> Technique:
+    addresses = tuple(rng.sample(considers, rng.randint(1, min(3, len(considers)))))
+    status = rng.choice(STATUSES)
+    evidence = ()
+    if status != "research" and rng.random() < 0.9:
+        evidence = (f"https://example.org/evidence/{plan_index}/{name}",)
+    fixes = tuple(rng.sample(FIX_KINDS, rng.randint(1, 2))) if with_fixes else ()
+    return Technique(name, title, addresses, status, evidence, fixes)
+
+
+def generate_plans(count: int, seed: int = SEED, std_text: str | None = None) -> list[PlanSpec]:
+    """`count` varied plans over the std vocabulary, the same for the same seed."""
+    facts, failure_modes = std_vocabulary(std_text if std_text is not None else STD_PLAN.read_text(encoding="utf-8"))
+    if not facts or not failure_modes:
+        raise ValueError("no facts or failure modes found in the std catalog")
+    rng = random.Random(seed)
+    names = sorted(failure_modes)
+    plans = []
+    for index in range(count):
+        considers = rng.sample(names, rng.randint(min(3, len(names)), min(6, len(names))))
+        bindings = [("good_feedback", rng.choice(BINDING_CHOICES["good_feedback"]))]
+        for slot in ("counterfactual", "split", "boundary", "stakes"):
+            if rng.random() < 0.6:
+                bindings.append((slot, rng.choice(BINDING_CHOICES[slot])))
+        assumptions, seen = [], set()
+        for _ in range(rng.randint(0, 3)):
+            failure_mode = rng.choice(considers)
+            open_facts = [f for f in facts if f not in failure_modes[failure_mode] and not f.startswith("story.")]
+            if not open_facts:
+                continue
+            fact = rng.choice(open_facts)
+            if (failure_mode, fact) not in seen:
+                seen.add((failure_mode, fact))
+                assumptions.append(Assumption(failure_mode, fact, rng.random() < 0.5))
+        domain = rng.choice(DOMAINS)
+        feedback = tuple(
+            _technique(rng, name, f"{title} ({domain})", considers, index, with_fixes=False)
+            for name, title in rng.sample(FEEDBACK_TECHNIQUES, rng.randint(2, 4))
+        )
+        find = tuple(
+            _technique(rng, name, f"{title} ({domain})", considers, index, with_fixes=True)
+            for name, title in rng.sample(FIND_TECHNIQUES, rng.randint(2, 4))
+        )
+        out_of_scope = ()
+        if "misuse" in considers and rng.random() < 0.7:
+            out_of_scope = (("misuse", "Handled by access control and the deployment policy, not by training"),)
+        plans.append(
+            PlanSpec(
+                name=f"plan_{index:06d}",
+                title=f"Assistant {index} trained on feedback about {domain}",
+                bindings=tuple(bindings),
+                assumptions=tuple(assumptions),
+                feedback_process=feedback,
+                find_and_fix=find,
+                considers=tuple(considers),
+                out_of_scope=out_of_scope,
+            )
+        )
+    return plans
+
+
+def _plan_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_plan(plan: PlanSpec) -> str:
+    """One plan in the `.plan` language."""
+    lines = [f"plan {plan.name} {_plan_string(plan.title)} {{", "    operationalize {"]
+    lines += [f"        {slot} = {definition}" for slot, definition in plan.bindings]
+    lines += [
+        f"        assume {a.failure_mode}: {a.fact} = {'true' if a.value else 'false'}" for a in plan.assumptions
+    ]
+    lines.append("    }")
+    for step, techniques in (("feedback_process", plan.feedback_process), ("find_and_fix", plan.find_and_fix)):
+        lines.append(f"    {step} {{")
+        for t in techniques:
+            lines.append(f"        technique {t.name} {_plan_string(t.title)} {{")
+            lines.append(f"            addresses {', '.join(t.addresses)}")
+            if t.fixes:
+                lines.append(f"            fixes {', '.join(t.fixes)}")
+            lines.append(f"            status {t.status}")
+            lines += [f"            evidence {_plan_string(e)}" for e in t.evidence]
+            lines.append("        }")
+        lines.append("    }")
+    lines.append(f"    considers {', '.join(plan.considers)}")
+    lines += [f"    out_of_scope {name} {_plan_string(reason)}" for name, reason in plan.out_of_scope]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_plan_file(plans: list[PlanSpec]) -> str:
+    return "use std\n\n" + "\n".join(render_plan(plan) for plan in plans)
+
+
+def _toml_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string here
+
+
+def _toml_array(items) -> str:
+    return "[" + ", ".join(_toml_string(item) for item in items) + "]"
+
+
+def render_toml(plans: list[PlanSpec]) -> str:
+    """The same information as `render_plan_file`, as a TOML document."""
+    lines = ['use = ["std"]', ""]
+    for plan in plans:
+        lines += ["[[plan]]", f"name = {_toml_string(plan.name)}", f"title = {_toml_string(plan.title)}"]
+        lines.append(f"considers = {_toml_array(plan.considers)}")
+        lines += ["", "[plan.operationalize.bindings]"]
+        lines += [f"{slot} = {_toml_string(definition)}" for slot, definition in plan.bindings]
+        for a in plan.assumptions:
+            lines += ["", "[[plan.operationalize.assume]]", f"failure_mode = {_toml_string(a.failure_mode)}"]
+            lines += [f"fact = {_toml_string(a.fact)}", f"value = {'true' if a.value else 'false'}"]
+        for step, techniques in (("feedback_process", plan.feedback_process), ("find_and_fix", plan.find_and_fix)):
+            for t in techniques:
+                lines += ["", f"[[plan.{step}.technique]]", f"name = {_toml_string(t.name)}"]
+                lines += [f"title = {_toml_string(t.title)}", f"addresses = {_toml_array(t.addresses)}"]
+                if t.fixes:
+                    lines.append(f"fixes = {_toml_array(t.fixes)}")
+                lines.append(f"status = {_toml_string(t.status)}")
+                if t.evidence:
+                    lines.append(f"evidence = {_toml_array(t.evidence)}")
+        for name, reason in plan.out_of_scope:
+            lines += ["", "[[plan.out_of_scope]]", f"failure_mode = {_toml_string(name)}"]
+            lines.append(f"reason = {_toml_string(reason)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files of one (size, variant): what each side reads."""
+
+    size: int
+    variant: str  # "single" or "many"
+    plan_path: Path  # a file, or a directory of files
+    toml_path: Path
+    plan_bytes: int
+    toml_bytes: int
+    techniques: int
+
+
+def write_inputs(out: Path, size: int, variant: str, seed: int = SEED) -> Inputs:
+    """Generate and write the plan and TOML inputs of `size` plans."""
+    plans = generate_plans(size, seed)
+    techniques = sum(len(p.feedback_process) + len(p.find_and_fix) for p in plans)
+    if variant == "single":
+        plan_path, toml_path = out / f"single_{size}.plan", out / f"single_{size}.toml"
+        plan_path.write_text(render_plan_file(plans), encoding="utf-8")
+        toml_path.write_text(render_toml(plans), encoding="utf-8")
+        return Inputs(size, variant, plan_path, toml_path, plan_path.stat().st_size, toml_path.stat().st_size, techniques)
+    plan_path, toml_path = out / f"many_{size}", out / f"many_{size}_toml"
+    plan_bytes = toml_bytes = 0
+    for directory in (plan_path, toml_path):
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.iterdir():
+            stale.unlink()
+    for plan in plans:
+        target = plan_path / f"{plan.name}.plan"
+        target.write_text(render_plan_file([plan]), encoding="utf-8")
+        plan_bytes += target.stat().st_size
+        target = toml_path / f"{plan.name}.toml"
+        target.write_text(render_toml([plan]), encoding="utf-8")
+        toml_bytes += target.stat().st_size
+    return Inputs(size, variant, plan_path, toml_path, plan_bytes, toml_bytes, techniques)
+
+
+# Measurement ----------------------------------------------------------------------------
+
+TOML_ONE = "import tomllib, sys; tomllib.load(open(sys.argv[1], 'rb'))"
+TOML_MANY = (
+    "import tomllib, sys, pathlib\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.toml')):\n"
+    "    with open(p, 'rb') as f: tomllib.load(f)"
+)
+
+
+CHECK_EXITS = (0, 1)  # clean or findings; 2 (trouble) fails the benchmark
+
+
+class BenchmarkError(Exception):
+    """A measured command failed (exit code 2 from check, anything but 0 from tomllib)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    exit_code: int
+    maxrss_kib: int
+    stdout_bytes: int
+    stdout: str
+
+
+def run_process(command: list[str], allowed: tuple[int, ...] = (0,)) -> Run:
+    """Run `command` from the repository root; wall time, exit code and the child's peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        stdout = out.read()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace").strip()
+    if process.returncode not in allowed:
+        first = stderr.splitlines()[-1] if stderr else "no output on stderr"
+        raise BenchmarkError(f"`{' '.join(command)}` exited with {process.returncode}: {first}")
+    return Run(seconds, process.returncode, usage.ru_maxrss, len(stdout), stdout.decode("utf-8", "replace"))
+
+
+def process_commands(inputs: Inputs) -> dict[str, list[str]]:
+    toml_code = TOML_ONE if inputs.variant == "single" else TOML_MANY
+    return {
+        "check": [sys.executable, "-m", "alignment_plan", "check", "--format", "json", "--no-plans", str(inputs.plan_path)],
+        "tomllib": [sys.executable, "-c", toml_code, str(inputs.toml_path)],
+    }
+
+
+def worker_commands(inputs: Inputs) -> dict[str, list[str]]:
+    me = str(Path(__file__).resolve())
+    return {
+        "check": [sys.executable, me, "--worker", "check", str(inputs.plan_path)],
+        "tomllib": [sys.executable, me, "--worker", "tomllib", str(inputs.toml_path)],
+    }
+
+
+def worker(kind: str, path: Path) -> dict:
+    """In-process timings, run in a fresh interpreter so that the import is cold."""
+    import resource
+
+    clock = time.perf_counter
+    if kind == "check":
+        sys.path.insert(0, str(ROOT))
+        start = clock()
+        from alignment_plan.checker import check_paths
+        from alignment_plan.reporters import json_report
+
+        imported = clock()
+        result = check_paths([path], root=ROOT)
+        cold = clock()
+        json_report.render(result)
+        rendered = clock()
+        check_paths([path], root=ROOT)
+        warm = clock()
+        figures = {
+            "import": imported - start,
+            "cold": cold - imported,
+            "render": rendered - cold,
+            "warm": warm - rendered,
+            "plans": len(result.plans),
+            "techniques": sum(len(p.techniques) for p in result.plans),
+            "errors": sum(1 for d in result.diagnostics if d.severity.value == "error"),
+            "diagnostics": len(result.diagnostics),
+        }
+    else:
+        start = clock()
+        import tomllib
+
+        imported = clock()
+        files = [path] if path.is_file() else sorted(path.glob("*.toml"))
+        texts = [f.read_text(encoding="utf-8") for f in files]
+        loaded = clock()
+        documents = [tomllib.loads(text) for text in texts]
+        cold = clock()
+        for text in texts:
+            tomllib.loads(text)
+        warm = clock()
+        figures = {
+            "import": imported - start,
+            "read": loaded - imported,
+            "cold": cold - loaded,
+            "warm": warm - cold,
+            "plans": sum(len(d.get("plan", [])) for d in documents),
+        }
+    figures["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return figures
+
+
+def measure(all_inputs: list[Inputs], repeat: int, log) -> dict:
+    """Interleaved measurements: each repeat runs every size and variant, both sides."""
+    samples: dict = {}
+    for index in range(repeat):
+        for inputs in all_inputs:
+            key = f"{inputs.variant}/{inputs.size}"
+            entry = samples.setdefault(key, {"process": {"check": [], "tomllib": []}, "inprocess": {"check": [], "tomllib": []}})
+            sides = ("check", "tomllib") if index % 2 == 0 else ("tomllib", "check")
+            for side in sides:
+                run = run_process(process_commands(inputs)[side], CHECK_EXITS if side == "check" else (0,))
+                entry["process"][side].append(
+                    {"seconds": run.seconds, "exit_code": run.exit_code, "maxrss_kib": run.maxrss_kib, "stdout_bytes": run.stdout_bytes}
+                )
+            for side in sides:
+                run = run_process(worker_commands(inputs)[side])
+                figures = json.loads(run.stdout)
+                if figures["plans"] != inputs.size:
+                    raise BenchmarkError(f"{side} on {key} saw {figures['plans']} plans, expected {inputs.size}")
+                if side == "check" and figures["errors"]:
+                    raise BenchmarkError(f"the generated input {key} has {figures['errors']} errors")
+                entry["inprocess"][side].append(figures)
+        log(f"  repeat {index + 1}/{repeat} done")
+    return samples
+
+
+# Summary --------------------------------------------------------------------------------
+
+
+def _stats(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def summarize(all_inputs: list[Inputs], samples: dict) -> list[dict]:
+    """Per (variant, size): medians and minima, throughputs, ratios."""
+    rows = []
+    for inputs in all_inputs:
+        entry = samples[f"{inputs.variant}/{inputs.size}"]
+        row = {
+            "variant": inputs.variant,
+            "size": inputs.size,
+            "techniques": inputs.techniques,
+            "plan_bytes": inputs.plan_bytes,
+            "toml_bytes": inputs.toml_bytes,
+            "process": {},
+            "inprocess": {},
+        }
+        for side, nbytes in (("check", inputs.plan_bytes), ("tomllib", inputs.toml_bytes)):
+            runs = entry["process"][side]
+            seconds = _stats([r["seconds"] for r in runs])
+            row["process"][side] = {
+                "seconds": seconds,
+                "bytes_per_s": nbytes / seconds["median"],
+                "plans_per_s": inputs.size / seconds["median"],
+                "maxrss_mib": max(r["maxrss_kib"] for r in runs) / 1024,
+                "exit_codes": sorted({r["exit_code"] for r in runs}),
+                "stdout_bytes": runs[0]["stdout_bytes"],
+            }
+            figures = entry["inprocess"][side]
+            phases = {name: _stats([f[name] for f in figures]) for name in ("import", "cold", "warm")}
+            if side == "check":
+                phases["render"] = _stats([f["render"] for f in figures])
+                row["diagnostics"] = figures[0]["diagnostics"]
+            warm = phases["warm"]["median"]
+            row["inprocess"][side] = {
+                **phases,
+                "warm_bytes_per_s": nbytes / warm,
+                "warm_plans_per_s": inputs.size / warm,
+                "maxrss_mib": max(f["maxrss_kib"] for f in figures) / 1024,
+            }
+        process, inprocess = row["process"], row["inprocess"]
+        row["ratio"] = {
+            "process_plans": process["tomllib"]["plans_per_s"] / process["check"]["plans_per_s"],
+            "process_bytes": process["tomllib"]["bytes_per_s"] / process["check"]["bytes_per_s"],
+            "warm_plans": inprocess["tomllib"]["warm_plans_per_s"] / inprocess["check"]["warm_plans_per_s"],
+            "warm_bytes": inprocess["tomllib"]["warm_bytes_per_s"] / inprocess["check"]["warm_bytes_per_s"],
+        }
+        rows.append(row)
+    return rows
+
+
+def growth(rows: list[dict]) -> list[dict]:
+    """Time ratio between consecutive sizes against the size ratio; exponent 1 is linear."""
+    found = []
+    for variant in sorted({r["variant"] for r in rows}):
+        series = sorted((r for r in rows if r["variant"] == variant), key=lambda r: r["size"])
+        for small, large in zip(series, series[1:]):
+            size_ratio = large["size"] / small["size"]
+            entry = {"variant": variant, "from": small["size"], "to": large["size"], "size_ratio": size_ratio}
+            for label, pick in (
+                ("process_check", lambda r: r["process"]["check"]["seconds"]["median"]),
+                ("process_tomllib", lambda r: r["process"]["tomllib"]["seconds"]["median"]),
+                ("warm_check", lambda r: r["inprocess"]["check"]["warm"]["median"]),
+                ("warm_tomllib", lambda r: r["inprocess"]["tomllib"]["warm"]["median"]),
+            ):
+                time_ratio = pick(large) / pick(small)
+                entry[label] = {"time_ratio": time_ratio, "exponent": math.log(time_ratio) / math.log(size_ratio)}
+            found.append(entry)
+    return found
+
+
+def profile_check(path: Path, top: int = 25) -> dict:
+    """cProfile of a warm `check_paths` on `path`: the functions where the time goes."""
+    import cProfile
+    import pstats
+
+    sys.path.insert(0, str(ROOT))
+    from alignment_plan.checker import check_paths
+
+    check_paths([path], root=ROOT)  # build the parser outside the profile
+    profiler = cProfile.Profile()
+    profiler.enable()
+    check_paths([path], root=ROOT)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    total = max(ct for _, _, _, ct, _ in stats.values())  # check_paths itself
+
+    def label(key) -> str:
+        filename, line, function = key
+        try:
+            filename = Path(filename).resolve().relative_to(ROOT).as_posix()
+        except ValueError:
+            filename = Path(filename).name
+        return f"{filename}:{line}({function})"
+
+    def table(index: int) -> list[dict]:
+        ordered = sorted(stats.items(), key=lambda item: item[1][index], reverse=True)[:top]
+        return [
+            {"function": label(key), "calls": nc, "self_s": tt, "self_pct": 100 * tt / total, "cum_s": ct, "cum_pct": 100 * ct / total}
+            for key, (cc, nc, tt, ct, _) in ordered
+        ]
+
+    return {"file": path.name, "total_s": total, "by_self": table(2), "by_cumulative": table(3)}
+
+
+def _fmt_rate(value: float) -> str:
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.2f}{unit}"
+    return f"{value:.1f}"
+
+
+def print_report(rows: list[dict], growths: list[dict], profile: dict | None, write) -> None:
+    write("Whole processes (median / min seconds; throughput from the median; peak RSS):")
+    header = f"{'variant':8} {'N':>6} {'plan B':>9} {'check s':>15} {'check plans/s':>13} {'MiB':>6} {'toml B':>9} {'tomllib s':>15} {'toml plans/s':>12} {'MiB':>6} {'ratio plans':>11} {'ratio B/s':>9}"
+    write(header)
+    for r in rows:
+        c, t = r["process"]["check"], r["process"]["tomllib"]
+        write(
+            f"{r['variant']:8} {r['size']:>6} {r['plan_bytes']:>9} "
+            f"{c['seconds']['median']:>7.3f}/{c['seconds']['min']:<7.3f} {_fmt_rate(c['plans_per_s']):>13} {c['maxrss_mib']:>6.1f} "
+            f"{r['toml_bytes']:>9} {t['seconds']['median']:>7.3f}/{t['seconds']['min']:<7.3f} {_fmt_rate(t['plans_per_s']):>12} {t['maxrss_mib']:>6.1f} "
+            f"{r['ratio']['process_plans']:>11.1f} {r['ratio']['process_bytes']:>9.1f}"
+        )
+    write("")
+    write("In process (median seconds; warm = second call in the same interpreter):")
+    write(
+        f"{'variant':8} {'N':>6} {'import':>7} {'cold check':>10} {'warm check':>10} {'render':>7} {'check B/s':>9} "
+        f"{'check plans/s':>13} {'toml import':>11} {'toml warm':>9} {'toml B/s':>8} {'ratio plans':>11} {'ratio B/s':>9}"
+    )
+    for r in rows:
+        c, t = r["inprocess"]["check"], r["inprocess"]["tomllib"]
+        write(
+            f"{r['variant']:8} {r['size']:>6} {c['import']['median']:>7.3f} {c['cold']['median']:>10.3f} {c['warm']['median']:>10.3f} "
+            f"{c['render']['median']:>7.3f} {_fmt_rate(c['warm_bytes_per_s']):>9} {_fmt_rate(c['warm_plans_per_s']):>13} "
+            f"{t['import']['median']:>11.4f} {t['warm']['median']:>9.4f} {_fmt_rate(t['warm_bytes_per_s']):>8} "
+            f"{r['ratio']['warm_plans']:>11.1f} {r['ratio']['warm_bytes']:>9.1f}"
+        )
+    write("")
+    write("Growth between consecutive sizes (time ratio, and exponent log(time ratio)/log(size ratio); 1 = linear):")
+    write(f"{'variant':8} {'sizes':>12} {'process check':>16} {'process tomllib':>16} {'warm check':>14} {'warm tomllib':>14}")
+    for g in growths:
+        cells = [f"{g[k]['time_ratio']:>7.2f}x e={g[k]['exponent']:.2f}" for k in ("process_check", "process_tomllib", "warm_check", "warm_tomllib")]
+        write(f"{g['variant']:8} {str(g['from']) + '->' + str(g['to']):>12} {cells[0]:>16} {cells[1]:>16} {cells[2]:>14} {cells[3]:>14}")
+    if profile:
+        write("")
+        write(f"cProfile of a warm check_paths on {profile['file']} ({profile['total_s']:.2f}s profiled), top by own time:")
+        for entry in profile["by_self"][:15]:
+            write(f"  {entry['self_pct']:5.1f}% own {entry['cum_pct']:5.1f}% cum {entry['calls']:>9}  {entry['function']}")
+        write("top by cumulative time:")
+        for entry in profile["by_cumulative"][:15]:
+            write(f"  {entry['cum_pct']:5.1f}% cum {entry['self_pct']:5.1f}% own {entry['calls']:>9}  {entry['function']}")
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes must be comma-separated integers, not `{text}`") from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=_sizes, default=[10, 100, 1000], help="plan counts (default: 10,100,1000)")
+    parser.add_argument("--repeat", type=int, default=5, help="repeats per measurement (default: 5)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="directory for inputs and results.json")
+    parser.add_argument("--no-many", action="store_true", help="skip the many-files variant")
+    parser.add_argument("--many-max", type=int, default=1000, help="largest size for the many-files variant (default: 1000)")
+    parser.add_argument("--profile", action="store_true", help="cProfile a warm check of the largest single file")
+    parser.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker[0], Path(args.worker[1]))))
+        return 0
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    all_inputs = [write_inputs(out, size, "single", args.seed) for size in args.sizes]
+    if not args.no_many:
+        all_inputs += [write_inputs(out, size, "many", args.seed) for size in args.sizes if size <= args.many_max]
+    log(f"inputs written to {out}; measuring {len(all_inputs)} inputs x {args.repeat} repeats")
+    try:
+        run_process(process_commands(all_inputs[0])["check"], CHECK_EXITS)  # warm the file cache and bytecode
+        samples = measure(all_inputs, args.repeat, log)
+    except BenchmarkError as error:
+        print(f"bench_check: error: {error}", file=sys.stderr)
+        return 2
+    rows = summarize(all_inputs, samples)
+    growths = growth(rows)
+    profile = None
+    if args.profile:
+        largest = max((i for i in all_inputs if i.variant == "single"), key=lambda i: i.size)
+        profile = profile_check(largest.plan_path)
+    print_report(rows, growths, profile, print)
+    document = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "repeat": args.repeat,
+        "seed": args.seed,
+        "rows": rows,
+        "growth": growths,
+        "profile": profile,
+        "samples": samples,
+    }
+    (out / "results.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    log(f"figures written to {out / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

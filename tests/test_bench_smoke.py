@@ -1,0 +1,104 @@
+"""The benchmark in `bench/` cannot rot: its generated plans check cleanly and its TOML says the same.
+
+No timing is asserted here; the benchmark's figures live in its own output.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import tomllib
+
+import pytest
+
+from alignment_plan.checker import check_paths
+from alignment_plan.diagnostics import Severity
+from conftest import ROOT
+
+SCRIPT = ROOT / "bench" / "bench_check.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_check", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+def _toml_plans(paths) -> list[dict]:
+    plans = []
+    for path in paths:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert document["use"] == ["std"]
+        plans += document["plan"]
+    return plans
+
+
+def _compare(result, toml_plans, size: int) -> None:
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert not errors, [f"{d.span.line}: {d.code} {d.message}" for d in errors]
+    assert not result.file_errors
+    assert len(result.plans) == len(toml_plans) == size
+    by_name = {plan["name"]: plan for plan in toml_plans}
+    for plan in result.plans:
+        written = by_name[plan.name]
+        assert plan.title == written["title"]
+        assert dict(plan.bindings) == written["operationalize"]["bindings"]
+        checked = sorted((t.step, t.name, t.status, t.addresses, t.fixes, t.evidence) for t in plan.techniques)
+        expected = sorted(
+            (step, t["name"], t["status"], tuple(t["addresses"]), tuple(t.get("fixes", ())), tuple(t.get("evidence", ())))
+            for step in ("feedback_process", "find_and_fix")
+            for t in written[step]["technique"]
+        )
+        assert checked == expected
+        assert {fm.name for fm in plan.failure_modes} == set(written["considers"])
+        for step in ("feedback_process", "find_and_fix"):
+            assert 2 <= len(written[step]["technique"]) <= 4
+
+
+def test_single_file_checks_cleanly_and_matches_toml(bench, tmp_path):
+    inputs = bench.write_inputs(tmp_path, 6, "single")
+    result = check_paths([inputs.plan_path], root=tmp_path)
+    toml_plans = _toml_plans([inputs.toml_path])
+    _compare(result, toml_plans, 6)
+    assert sum(len(p.techniques) for p in result.plans) == inputs.techniques
+    assert sum(len(p["feedback_process"]["technique"]) + len(p["find_and_fix"]["technique"]) for p in toml_plans) == inputs.techniques
+    assert any(p["operationalize"].get("assume") for p in toml_plans), "the generator should state assumptions"
+
+
+def test_many_files_check_cleanly_and_match_toml(bench, tmp_path):
+    inputs = bench.write_inputs(tmp_path, 4, "many")
+    result = check_paths([inputs.plan_path], root=tmp_path)
+    assert len(result.files) == 4
+    _compare(result, _toml_plans(sorted(inputs.toml_path.glob("*.toml"))), 4)
+
+
+def test_generation_is_deterministic_and_varied(bench):
+    first = bench.render_plan_file(bench.generate_plans(5))
+    assert first == bench.render_plan_file(bench.generate_plans(5))
+    assert first != bench.render_plan_file(bench.generate_plans(5, seed=1))
+    plans = bench.generate_plans(20)
+    assert len({p.considers for p in plans}) > 1
+    assert len({p.bindings for p in plans}) > 1
+
+
+def test_benchmark_runs_end_to_end(bench, tmp_path):
+    assert bench.main(["--sizes", "1,2", "--repeat", "1", "--many-max", "1", "--out", str(tmp_path)]) == 0
+    document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert [(r["variant"], r["size"]) for r in document["rows"]] == [("single", 1), ("single", 2), ("many", 1)]
+    for row in document["rows"]:
+        assert set(row["process"]["check"]["exit_codes"]) <= {0, 1}
+        assert row["process"]["check"]["stdout_bytes"] > 0
+    assert [(g["variant"], g["from"], g["to"]) for g in document["growth"]] == [("single", 1, 2)]
+
+
+def test_bad_sizes_are_a_usage_error(bench):
+    with pytest.raises(SystemExit) as raised:
+        bench.main(["--sizes", "ten"])
+    assert raised.value.code == 2
