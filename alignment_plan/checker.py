@@ -23,7 +23,9 @@ from alignment_plan.result import (
     RuleInfo,
     TechniqueResult,
 )
-from alignment_plan.rules import RULES, ModuleContext, Rule, run_rules
+from alignment_plan.baseline import fingerprints
+from alignment_plan.rules import RULES, ModuleContext, Rule
+from alignment_plan.suppressions import run_with_suppressions
 from alignment_plan.semantics import Evaluator, PlanAnalysis, analyze_plan
 
 PLAN_SUFFIX = ".plan"
@@ -36,6 +38,11 @@ class Options:
     enabled: Callable[[Rule], bool] = lambda rule: True
     severities: Mapping[str, Severity] = attrs.field(factory=dict)
     exclude: Callable[[Path], bool] = lambda path: False
+    # Codes switched off for one file (`per-file-ignores`).
+    file_ignores: Callable[[Path], frozenset[str]] = lambda path: frozenset()
+    # When files are named explicitly, also check the plans under these directories
+    # that import one of them, so a change to a shared catalog cannot break a plan unseen.
+    dependents_under: tuple[Path, ...] = ()
 
 
 def find_root(start: Path) -> Path:
@@ -75,27 +82,54 @@ def check_paths(paths: Iterable[Path], options: Options = Options(), root: Path 
     root = root or find_root(Path.cwd())
     workspace = Workspace(root)
     files = collect_files(paths, options.exclude)
+    if options.dependents_under:
+        named = [path for path in paths if not path.is_dir()]
+        files = collect_files(files + importers(workspace, named, options.dependents_under, options.exclude))
     diagnostics, plans, errors, sources = [], [], [], {}
+    suppressed = 0
     for path in files:
         module = workspace.module(path)
         if module is None:
             errors.append(FileError(workspace.display(path), workspace.read_errors[str(path.resolve())]))
             continue
         scope, analyses, evaluator = analyze_module(workspace, module, options.threshold)
-        found = run_rules(ModuleContext(scope, analyses, evaluator), options.enabled, options.severities)
+        ignored = options.file_ignores(path)
+        found, silenced = run_with_suppressions(
+            ModuleContext(scope, analyses, evaluator),
+            workspace.source_lines(module.path),
+            lambda rule: options.enabled(rule) and rule.code not in ignored,
+            options.severities,
+        )
         diagnostics += found
+        suppressed += silenced
         plans += [plan_result(analysis, module.path) for analysis in analyses]
         if found:
             sources[module.path] = tuple(workspace.source_lines(module.path))
     ran = sorted((r for r in RULES.values() if options.enabled(r)), key=lambda r: r.code)
+    diagnostics = sorted(diagnostics, key=lambda d: d.sort_key())
     return CheckResult(
         files=tuple(workspace.display(path) for path in files),
-        diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key())),
+        diagnostics=tuple(diagnostics),
         plans=tuple(plans),
         rules=tuple(rule_info(r, options.severities.get(r.code, r.severity)) for r in ran),
         file_errors=tuple(errors),
         sources=tuple(sorted(sources.items())),
+        fingerprints=fingerprints(diagnostics, sources),
+        suppressed=suppressed,
     )
+
+
+def importers(workspace: Workspace, named: list[Path], under: Iterable[Path], exclude: Callable[[Path], bool]) -> list[Path]:
+    """Plan files under `under` whose import closure contains one of the `named` files."""
+    targets = {workspace.display(path) for path in named}
+    found = []
+    for path in collect_files([d for d in under if d.is_dir()], exclude):
+        module = workspace.module(path)
+        if module is None or module.path in targets:
+            continue
+        if targets & {imported.path for imported in resolve(workspace, module).modules}:
+            found.append(path)
+    return found
 
 
 def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:

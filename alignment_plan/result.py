@@ -106,6 +106,9 @@ class CheckResult:
     file_errors: tuple[FileError, ...] = ()
     scenarios: tuple[ScenarioResult, ...] = ()
     sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    fingerprints: tuple[str, ...] = ()  # one content fingerprint per diagnostic, same order
+    suppressed: int = 0  # findings silenced by suppression comments
+    baselined: int = 0  # findings left out because the baseline records them
 
     def source_lines(self, file: str) -> tuple[str, ...]:
         return dict(self.sources).get(file, ())

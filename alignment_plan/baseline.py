@@ -1,0 +1,100 @@
+"""Baselines: today's findings recorded, so that later runs report only new ones.
+
+Consumes diagnostics and the source lines they point at; produces content fingerprints
+(also used as SARIF `partialFingerprints`), the baseline document, and a `CheckResult`
+with the recorded findings taken out. A fingerprint hashes the code, the file and the
+text of the finding's line with whitespace collapsed, plus the index of the occurrence
+among findings with the same three: moving a line, or editing elsewhere in the file,
+keeps it; changing the line itself makes the finding new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from alignment_plan.diagnostics import Diagnostic
+from alignment_plan.result import CheckResult
+
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read; the message is one line for the user."""
+
+
+def _normalized(line: str) -> str:
+    return " ".join(line.split())
+
+
+def fingerprints(diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """One fingerprint per diagnostic, in the same order."""
+    seen: Counter = Counter()
+    out = []
+    for diagnostic in diagnostics:
+        lines = sources.get(diagnostic.span.file, ())
+        line = diagnostic.span.line
+        text = _normalized(lines[line - 1]) if 0 < line <= len(lines) else ""
+        key = (diagnostic.code, diagnostic.span.file, text)
+        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8")).hexdigest()[:32]
+        seen[key] += 1
+        out.append(digest)
+    return tuple(out)
+
+
+def document(result: CheckResult) -> dict:
+    """The baseline file's content for `result`'s findings."""
+    entries = [
+        {"fingerprint": fp, "code": d.code, "file": d.span.file, "line": d.span.line, "message": d.message}
+        for d, fp in zip(result.diagnostics, result.fingerprints)
+    ]
+    return {"version": FORMAT_VERSION, "tool": "alignment-plan", "findings": entries}
+
+
+def write_baseline(result: CheckResult, path: Path) -> int:
+    text = json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return len(result.diagnostics)
+
+
+def read_baseline(path: Path) -> Counter:
+    """The multiset of fingerprints a baseline file records."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise BaselineError(f"cannot read baseline `{path}`: {error.strerror or error}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BaselineError(f"baseline `{path}` is not valid JSON: {error}") from None
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        raise BaselineError(f"baseline `{path}` is not an alignment-plan baseline of version {FORMAT_VERSION}")
+    findings = data.get("findings")
+    if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings):
+        raise BaselineError(f"baseline `{path}` has no valid `findings` list")
+    return Counter(f["fingerprint"] for f in findings)
+
+
+def apply_baseline(result: CheckResult, recorded: Counter) -> CheckResult:
+    """`result` without the findings the baseline records (each recorded entry matches once)."""
+    remaining = Counter(recorded)
+    kept: list[tuple[Diagnostic, str]] = []
+    for diagnostic, fingerprint in zip(result.diagnostics, result.fingerprints):
+        if remaining[fingerprint] > 0:
+            remaining[fingerprint] -= 1
+        else:
+            kept.append((diagnostic, fingerprint))
+    return attrs.evolve(
+        result,
+        diagnostics=tuple(d for d, _ in kept),
+        fingerprints=tuple(f for _, f in kept),
+        baselined=result.baselined + len(result.diagnostics) - len(kept),
+    )
+
+
+def stale(recorded: Counter, result: CheckResult) -> int:
+    """How many recorded findings no longer occur (fixed since the baseline was written)."""
+    return sum((recorded - Counter(result.fingerprints)).values())
