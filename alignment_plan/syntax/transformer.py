@@ -61,11 +61,6 @@ class _ToNodes(Transformer):
     def _span(self, meta) -> Span:
         return span_of(self.path, meta)
 
-    def _misplaced(self, what: str, where: str, span: Span) -> None:
-        self.problems.append(
-            nodes.SyntaxProblem(message=f"`{what}` is not allowed in {where}", span=span)
-        )
-
     # Expressions -----------------------------------------------------------------
 
     def constant(self, children):
@@ -149,28 +144,23 @@ class _ToNodes(Transformer):
         fact, probability = children
         return nodes.Prior(self._name(fact), str(probability), self._span(meta))
 
-    def _story(self, items, where: str, allow_scenario_items: bool):
+    def _story(self, items):
         facts, sources, labels, priors = [], [], [], []
         for item in items:
             if isinstance(item, nodes.FactValue):
                 facts.append(item)
             elif isinstance(item, nodes.Prior):
-                if allow_scenario_items:
-                    priors.append(item)
-                else:
-                    self._misplaced("prior", where, item.span)
+                priors.append(item)
             elif item[0] == "source":
                 sources.append(item[1])
-            elif allow_scenario_items:
-                labels.append(item[1])
             else:
-                self._misplaced("label", where, item[2])
+                labels.append(item[1])
         return tuple(facts), tuple(sources), tuple(labels), tuple(priors)
 
     @v_args(meta=True)
     def failure_mode_decl(self, meta, children):
         name, title, *items = children
-        facts, sources, _, _ = self._story(items, "a failure mode", allow_scenario_items=False)
+        facts, sources, _, _ = self._story(items)
         return nodes.FailureModeDecl(
             name=self._name(name),
             title=self._text(title),
@@ -185,7 +175,7 @@ class _ToNodes(Transformer):
         parent = None
         if items and isinstance(items[0], Token):
             parent = self._name(items.pop(0))
-        facts, sources, labels, priors = self._story(items, "a scenario", allow_scenario_items=True)
+        facts, sources, labels, priors = self._story(items)
         return nodes.ScenarioDecl(
             name=self._name(name),
             title=self._text(title),
