@@ -13,6 +13,7 @@ from pathlib import Path
 import attrs
 
 from alignment_plan import nodes
+from alignment_plan.classification import analyze_scenarios, label_check_results, scenario_results
 from alignment_plan.diagnostics import Severity
 from alignment_plan.resolver import Scope, Workspace, resolve
 from alignment_plan.result import (
@@ -86,6 +87,7 @@ def check_paths(paths: Iterable[Path], options: Options = Options(), root: Path 
         named = [path for path in paths if not path.is_dir()]
         files = collect_files(files + importers(workspace, named, options.dependents_under, options.exclude))
     diagnostics, plans, errors, sources = [], [], [], {}
+    scenarios, label_checks = [], []
     suppressed = 0
     for path in files:
         module = workspace.module(path)
@@ -103,6 +105,9 @@ def check_paths(paths: Iterable[Path], options: Options = Options(), root: Path 
         diagnostics += found
         suppressed += silenced
         plans += [plan_result(analysis, module.path) for analysis in analyses]
+        classified = analyze_scenarios(scope, evaluator)
+        scenarios += scenario_results(classified)
+        label_checks += label_check_results(classified)
         if found:
             sources[module.path] = tuple(workspace.source_lines(module.path))
     ran = sorted((r for r in RULES.values() if options.enabled(r)), key=lambda r: r.code)
@@ -113,6 +118,8 @@ def check_paths(paths: Iterable[Path], options: Options = Options(), root: Path 
         plans=tuple(plans),
         rules=tuple(rule_info(r, options.severities.get(r.code, r.severity)) for r in ran),
         file_errors=tuple(errors),
+        scenarios=tuple(scenarios),
+        label_checks=tuple(label_checks),
         sources=tuple(sorted(sources.items())),
         fingerprints=fingerprints(diagnostics, sources),
         suppressed=suppressed,

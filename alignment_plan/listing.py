@@ -22,12 +22,24 @@ def expression_text(expr: nodes.Expr, parent: str | None = None) -> str:
     return text
 
 
+def _sources(decl) -> tuple[str, ...]:
+    return tuple(source.value for source in decl.sources)
+
+
 def catalog_entries(scope: Scope) -> tuple[CatalogEntry, ...]:
     entries = []
     for fact in scope.facts.values():
-        entries.append(CatalogEntry("fact", fact.name.text, fact.meaning.value, fact.span.file, fact.span.line))
+        entries.append(
+            CatalogEntry(
+                "fact", fact.name.text, fact.meaning.value, fact.span.file, fact.span.line, _sources(fact)
+            )
+        )
     for slot in scope.slots.values():
-        entries.append(CatalogEntry("slot", slot.name.text, slot.meaning.value, slot.span.file, slot.span.line))
+        entries.append(
+            CatalogEntry(
+                "slot", slot.name.text, slot.meaning.value, slot.span.file, slot.span.line, _sources(slot)
+            )
+        )
     for definition in scope.definitions.values():
         entries.append(
             CatalogEntry(
@@ -36,6 +48,7 @@ def catalog_entries(scope: Scope) -> tuple[CatalogEntry, ...]:
                 definition.meaning.value,
                 definition.span.file,
                 definition.span.line,
+                sources=_sources(definition),
                 slot=definition.slot.text,
                 body=(expression_text(definition.body),),
             )
@@ -48,7 +61,7 @@ def catalog_entries(scope: Scope) -> tuple[CatalogEntry, ...]:
                 fm.title.value,
                 fm.span.file,
                 fm.span.line,
-                sources=tuple(s.value for s in fm.sources),
+                sources=_sources(fm),
                 body=tuple(f"{v.fact.text} = {'true' if v.value else 'false'}" for v in fm.facts),
             )
         )
@@ -60,7 +73,7 @@ def catalog_entries(scope: Scope) -> tuple[CatalogEntry, ...]:
                 lens.title.value,
                 lens.span.file,
                 lens.span.line,
-                sources=tuple(s.value for s in lens.sources),
+                sources=_sources(lens),
                 body=tuple(
                     f"{r.verdict.text}{' as ' + r.legacy.text if r.legacy else ''} when {expression_text(r.condition)}"
                     for r in lens.rules

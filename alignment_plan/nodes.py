@@ -89,6 +89,7 @@ class FactDecl:
     name: Name
     meaning: Text
     span: Span
+    sources: tuple[Text, ...] = ()
 
 
 @attrs.frozen
@@ -96,6 +97,7 @@ class SlotDecl:
     name: Name
     meaning: Text
     span: Span
+    sources: tuple[Text, ...] = ()
 
 
 @attrs.frozen
@@ -105,6 +107,7 @@ class DefinitionDecl:
     meaning: Text
     body: Expr
     span: Span
+    sources: tuple[Text, ...] = ()
 
 
 @attrs.frozen

@@ -73,7 +73,8 @@ class VerdictResult:
     legacy: str | None  # "outer", "inner", "ambiguous" or None
     possible: tuple[str, ...]
     depends_on: tuple[str, ...]
-    probabilities: tuple[tuple[str, float], ...] | None = None
+    probabilities: tuple[tuple[str, float], ...] | None = None  # exact fractions, as floats
+    matches_label: bool | None = None  # legacy word equals the scenario's label; None without a label
 
 
 @attrs.frozen
@@ -87,6 +88,30 @@ class ScenarioResult:
     facts: tuple[tuple[str, bool], ...]  # inherited facts included
     sources: tuple[str, ...]
     verdicts: tuple[VerdictResult, ...]
+    priors: tuple[tuple[str, float], ...] = ()  # priors in force on the story's unknown facts
+
+
+@attrs.frozen
+class CombinationResult:
+    """A way to categorize: a lens, a definition for each slot it uses, a reading."""
+
+    lens: str
+    heuristic: bool
+    bindings: tuple[tuple[str, str], ...]
+    reading: str
+
+
+@attrs.frozen
+class LabelCheckResult:
+    """The labels of one file against every combination."""
+
+    file: str
+    labels: tuple[tuple[str, str], ...]  # (scenario, label) in source order
+    real: tuple[CombinationResult, ...]  # real categorizations that reproduce every label
+    heuristic: tuple[CombinationResult, ...]  # heuristics that reproduce every label
+    unreproducible: tuple[str, ...]  # scenarios whose label no combination reproduces
+    conflict: tuple[str, ...] = ()  # the scenarios that leave no real categorization
+    conflict_kind: str | None = None  # "refinement", "pair", "scenario" or "set"
 
 
 @attrs.frozen
@@ -105,6 +130,7 @@ class CheckResult:
     rules: tuple[RuleInfo, ...]
     file_errors: tuple[FileError, ...] = ()
     scenarios: tuple[ScenarioResult, ...] = ()
+    label_checks: tuple[LabelCheckResult, ...] = ()
     sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
     fingerprints: tuple[str, ...] = ()  # one content fingerprint per diagnostic, same order
     suppressed: int = 0  # findings silenced by suppression comments

@@ -107,23 +107,28 @@ class _ToNodes(Transformer):
 
     @v_args(meta=True)
     def fact_decl(self, meta, children):
-        name, meaning = children
-        return nodes.FactDecl(self._name(name), self._text(meaning), self._span(meta))
+        name, meaning, *sources = children
+        return nodes.FactDecl(
+            self._name(name), self._text(meaning), self._span(meta), tuple(s[1] for s in sources)
+        )
 
     @v_args(meta=True)
     def slot_decl(self, meta, children):
-        name, meaning = children
-        return nodes.SlotDecl(self._name(name), self._text(meaning), self._span(meta))
+        name, meaning, *sources = children
+        return nodes.SlotDecl(
+            self._name(name), self._text(meaning), self._span(meta), tuple(s[1] for s in sources)
+        )
 
     @v_args(meta=True)
     def definition_decl(self, meta, children):
-        slot, name, meaning, body = children
+        slot, name, meaning, body, *sources = children
         return nodes.DefinitionDecl(
             slot=self._name(slot),
             name=self._name(name),
             meaning=self._text(meaning),
             body=body,
             span=self._span(meta),
+            sources=tuple(s[1] for s in sources),
         )
 
     @v_args(meta=True)

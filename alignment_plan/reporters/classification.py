@@ -1,0 +1,258 @@
+"""Classification reporter: scenario tables and label checks as text or one JSON document.
+
+Receives a `CheckResult` (its `scenarios` and `label_checks`, and the findings of the
+scenarios family) and only formats it. The JSON document follows
+`schemas/classify.schema.json`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from alignment_plan import __version__
+from alignment_plan.diagnostics import Severity
+from alignment_plan.result import CheckResult, CombinationResult, LabelCheckResult, ScenarioResult, VerdictResult
+
+SCENARIO_FAMILY = "AP4"
+
+
+def _bindings(bindings: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{slot} = {definition}" for slot, definition in bindings) or "-"
+
+
+def _lens(item: VerdictResult | CombinationResult) -> str:
+    return f"{item.lens} (heuristic)" if item.heuristic else item.lens
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _verdict_cell(verdict: VerdictResult) -> str:
+    if verdict.verdict == "ambiguous":
+        return "ambiguous: " + " | ".join(verdict.possible)
+    return verdict.verdict
+
+
+def _detail(verdict: VerdictResult) -> str:
+    parts = []
+    if verdict.depends_on:
+        parts.append(", ".join(verdict.depends_on))
+    if verdict.probabilities:
+        parts.append("p: " + ", ".join(f"{name} {_number(p)}" for name, p in verdict.probabilities))
+    return "; ".join(parts)
+
+
+def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = []
+    for index, row in enumerate(rows):
+        out.append(indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if index == 0:
+            out.append(indent + "  ".join("-" * w for w in widths))
+    return out
+
+
+def _label(scenario: ScenarioResult) -> str | None:
+    return scenario.labels[0] if scenario.labels else None
+
+
+def _value(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def render_scenario(scenario: ScenarioResult) -> list[str]:
+    """One scenario: its story, then one row per lens, bindings and reading."""
+    label = _label(scenario)
+    head = f"scenario {scenario.name} ({scenario.file}:{scenario.line})"
+    if scenario.refines:
+        head += f" refines {scenario.refines}"
+    head += f", label {label}" if label else ", no label"
+    out = [head, f"  {scenario.title}"]
+    facts = ", ".join(f"{fact} = {_value(value)}" for fact, value in scenario.facts) or "none"
+    out.append(f"  facts: {facts}")
+    if scenario.priors:
+        out.append("  priors: " + ", ".join(f"{fact} = {_number(p)}" for fact, p in scenario.priors))
+    for source in scenario.sources:
+        out.append(f"  source: {source}")
+    if not scenario.verdicts:
+        return out + ["  no verdicts (no lens is visible, or the options exclude every one)", ""]
+    header = ("lens", "bindings", "reading", "verdict", "legacy") + (("label",) if label else ()) + ("deciding facts",)
+    rows = [header]
+    for v in scenario.verdicts:
+        match = (("yes" if v.matches_label else "",) if label else ())
+        rows.append((_lens(v), _bindings(v.bindings), v.reading, _verdict_cell(v), v.legacy or "-") + match + (_detail(v),))
+    return out + [""] + _table(rows) + [""]
+
+
+def _cell(verdict: VerdictResult | None) -> str:
+    if verdict is None:
+        return ""
+    word = verdict.legacy or verdict.verdict
+    return word + ("*" if verdict.matches_label else "")
+
+
+def render_matrix(scenarios: tuple[ScenarioResult, ...]) -> list[str]:
+    """One table per file: a row per lens, bindings and reading, a column per scenario."""
+    out = []
+    files = list(dict.fromkeys(s.file for s in scenarios))
+    for file in files:
+        group = [s for s in scenarios if s.file == file]
+        keys = list(dict.fromkeys((v.lens, v.heuristic, v.bindings, v.reading) for s in group for v in s.verdicts))
+        cells = [{(v.lens, v.heuristic, v.bindings, v.reading): v for v in s.verdicts} for s in group]
+        header = ("lens", "bindings", "reading") + tuple(
+            s.name + (f" ({_label(s)})" if _label(s) else "") for s in group
+        )
+        rows = [header]
+        for key in keys:
+            lens, heuristic, bindings, reading = key
+            name = f"{lens} (heuristic)" if heuristic else lens
+            rows.append((name, _bindings(bindings), reading) + tuple(_cell(c.get(key)) for c in cells))
+        out += [f"{file}: legacy word of each verdict (the verdict where it has none); * reproduces the label", ""]
+        out += (_table(rows) if keys else ["  no verdicts"]) + [""]
+    return out
+
+
+def _combination(c: CombinationResult) -> str:
+    inside = [f"{slot} = {definition}" for slot, definition in c.bindings] + [f"{c.reading} reading"]
+    return f"{c.lens} ({', '.join(inside)})"
+
+
+def _conflict(check: LabelCheckResult) -> str:
+    named = check.conflict
+    if check.conflict_kind == "refinement":
+        return f"`{named[1]}` refines `{named[0]}` and is labelled differently"
+    if check.conflict_kind == "pair":
+        return f"no real categorization gives both `{named[0]}` and `{named[1]}` their labels"
+    if check.conflict_kind == "scenario":
+        return f"only heuristics give `{named[0]}` its label"
+    if check.conflict_kind == "set":
+        return "no real categorization gives all the labels together"
+    return ""
+
+
+def render_label_check(check: LabelCheckResult) -> list[str]:
+    labels = ", ".join(f"{name} = {label}" for name, label in check.labels)
+    out = [f"labels in {check.file}: {labels}"]
+    real = ", ".join(_combination(c) for c in check.real)
+    if not real:
+        real = "none" + (f" ({_conflict(check)})" if check.conflict_kind else "")
+    out.append(f"  reproduced by real categorizations: {real}")
+    out.append("  reproduced by heuristics: " + (", ".join(_combination(c) for c in check.heuristic) or "none"))
+    if check.unreproducible:
+        out.append("  reproduced by nothing: " + ", ".join(check.unreproducible))
+    return out + [""]
+
+
+def _findings(result: CheckResult) -> list:
+    return [d for d in result.diagnostics if d.code.startswith(SCENARIO_FAMILY)]
+
+
+def render_text(result: CheckResult, matrix: bool = False) -> str:
+    """The tables (one per scenario, or one matrix per file), label checks and findings."""
+    out: list[str] = []
+    for error in result.file_errors:
+        out += [f"error: cannot read `{error.file}`: {error.message}", ""]
+    if matrix:
+        out += render_matrix(result.scenarios)
+    else:
+        for scenario in result.scenarios:
+            out += render_scenario(scenario)
+    for check in result.label_checks:
+        out += render_label_check(check)
+    findings = _findings(result)
+    for d in findings:
+        out.append(f"{d.severity.value}[{d.code}] {d.span.file}:{d.span.line}:{d.span.column}: {d.message}")
+    if findings:
+        out.append("")
+    errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
+    count = len(result.scenarios)
+    files = len({s.file for s in result.scenarios})
+    inconsistent = sum(1 for c in result.label_checks if not c.real)
+    line = (
+        f"classified {count} scenario{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
+        f"{len(result.label_checks)} label set{'s' if len(result.label_checks) != 1 else ''}, "
+        f"{inconsistent} without a real categorization"
+    )
+    if errors:
+        line += f"; {errors} error{'s' if errors != 1 else ''} (run `alignment-plan check` to see them)"
+    out.append(line)
+    return "\n".join(out) + "\n"
+
+
+# JSON ---------------------------------------------------------------------------------
+
+
+def _combination_document(c: CombinationResult) -> dict:
+    return {"lens": c.lens, "heuristic": c.heuristic, "bindings": dict(c.bindings), "reading": c.reading}
+
+
+def verdict_document(v: VerdictResult) -> dict:
+    return {
+        "lens": v.lens,
+        "heuristic": v.heuristic,
+        "bindings": dict(v.bindings),
+        "reading": v.reading,
+        "verdict": v.verdict,
+        "possible": list(v.possible),
+        "legacy": v.legacy,
+        "depends_on": list(v.depends_on),
+        "probabilities": dict(v.probabilities) if v.probabilities is not None else None,
+        "matches_label": v.matches_label,
+    }
+
+
+def scenario_document(s: ScenarioResult) -> dict:
+    return {
+        "name": s.name,
+        "title": s.title,
+        "file": s.file,
+        "line": s.line,
+        "refines": s.refines,
+        "label": _label(s),
+        "labels": list(s.labels),
+        "facts": dict(s.facts),
+        "priors": dict(s.priors),
+        "sources": list(s.sources),
+        "verdicts": [verdict_document(v) for v in s.verdicts],
+    }
+
+
+def label_check_document(check: LabelCheckResult) -> dict:
+    return {
+        "file": check.file,
+        "labels": dict(check.labels),
+        "reproduced_by": {
+            "real": [_combination_document(c) for c in check.real],
+            "heuristic": [_combination_document(c) for c in check.heuristic],
+        },
+        "unreproducible": list(check.unreproducible),
+        "conflict": {"kind": check.conflict_kind, "scenarios": list(check.conflict)} if check.conflict_kind else None,
+    }
+
+
+def document(result: CheckResult) -> dict:
+    return {
+        "version": __version__,
+        "files": list(result.files),
+        "scenarios": [scenario_document(s) for s in result.scenarios],
+        "label_checks": [label_check_document(c) for c in result.label_checks],
+        "diagnostics": [
+            {
+                "code": d.code,
+                "rule": d.rule,
+                "severity": d.severity.value,
+                "message": d.message,
+                "file": d.span.file,
+                "line": d.span.line,
+                "column": d.span.column,
+                "help": d.help,
+            }
+            for d in _findings(result)
+        ],
+        "file_errors": [{"file": e.file, "message": e.message} for e in result.file_errors],
+    }
+
+
+def render_json(result: CheckResult) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
