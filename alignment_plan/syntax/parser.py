@@ -50,7 +50,7 @@ def _parser() -> lark.Lark:
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=False,
+        cache=True,  # LALR tables are cached in the temp directory, keyed by grammar and options
     )
 
 
