@@ -7,6 +7,7 @@ for the reporters. Never imports a reporter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from alignment_plan.classification import analyze_scenarios, label_check_results
 from alignment_plan.diagnostics import Severity
 from alignment_plan.resolver import Scope, Workspace, resolve
 from alignment_plan.result import (
+    AssumptionResult,
     CheckResult,
     FailureModeResult,
     FileError,
@@ -27,9 +29,10 @@ from alignment_plan.result import (
 from alignment_plan.baseline import fingerprints
 from alignment_plan.rules import RULES, ModuleContext, Rule
 from alignment_plan.suppressions import run_with_suppressions
-from alignment_plan.semantics import Evaluator, PlanAnalysis, analyze_plan
+from alignment_plan.semantics import Evaluator, PlanAnalysis, analyze_plan, plan_bindings, slots_needed
 
 PLAN_SUFFIX = ".plan"
+_PATH_IMPORT = re.compile(r'\buse\s+"')
 _ROOT_MARKERS = (".git", "pyproject.toml")
 
 
@@ -104,7 +107,7 @@ def check_paths(paths: Iterable[Path], options: Options = Options(), root: Path 
         )
         diagnostics += found
         suppressed += silenced
-        plans += [plan_result(analysis, module.path) for analysis in analyses]
+        plans += [plan_result(analysis, module.path, scope) for analysis in analyses]
         classified = analyze_scenarios(scope, evaluator)
         scenarios += scenario_results(classified)
         label_checks += label_check_results(classified)
@@ -131,6 +134,14 @@ def importers(workspace: Workspace, named: list[Path], under: Iterable[Path], ex
     targets = {workspace.display(path) for path in named}
     found = []
     for path in collect_files([d for d in under if d.is_dir()], exclude):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        # Only a file that imports by path can depend on a named file; reading is cheap,
+        # parsing and resolving every plan of a large project is not.
+        if not _PATH_IMPORT.search(text):
+            continue
         module = workspace.module(path)
         if module is None or module.path in targets:
             continue
@@ -143,8 +154,9 @@ def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
     return RuleInfo(rule.code, rule.name, severity or rule.severity, rule.summary, rule.description)
 
 
-def plan_result(analysis: PlanAnalysis, file: str) -> PlanResult:
+def plan_result(analysis: PlanAnalysis, file: str, scope: Scope | None = None) -> PlanResult:
     plan = analysis.plan
+    failure_modes = scope.failure_modes if scope is not None else {}
     return PlanResult(
         name=plan.name.text,
         title=plan.title.value,
@@ -164,6 +176,10 @@ def plan_result(analysis: PlanAnalysis, file: str) -> PlanResult:
                 covered_by=o.covered_by,
                 missing_in=o.missing_in,
                 out_of_scope=o.out_of_scope.reason.value if o.out_of_scope else None,
+                facts=tuple(
+                    (value.fact.text, value.value)
+                    for value in (failure_modes[o.failure_mode].facts if o.failure_mode in failure_modes else ())
+                ),
             )
             for o in analysis.ownership
         ),
@@ -183,4 +199,13 @@ def plan_result(analysis: PlanAnalysis, file: str) -> PlanResult:
         covered=analysis.covered,
         total=analysis.total,
         percent=analysis.percent,
+        assumptions=tuple(
+            AssumptionResult(
+                failure_mode=a.failure_mode.text, fact=a.fact.fact.text, value=a.fact.value, line=a.span.line
+            )
+            for a in plan.assumptions
+        ),
+        lens_slots=(
+            slots_needed(scope, analysis.lens, plan_bindings(scope, plan)) if scope is not None and analysis.lens else ()
+        ),
     )

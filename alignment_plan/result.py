@@ -31,6 +31,7 @@ class FailureModeResult:
     covered_by: tuple[str, ...]
     missing_in: tuple[str, ...]
     out_of_scope: str | None
+    facts: tuple[tuple[str, bool], ...] = ()  # the failure mode's own story, as its catalog states it
 
 
 @attrs.frozen
@@ -42,6 +43,16 @@ class TechniqueResult:
     evidence: tuple[str, ...]
     addresses: tuple[str, ...]
     fixes: tuple[str, ...]
+    line: int
+
+
+@attrs.frozen
+class AssumptionResult:
+    """An `assume FAILURE_MODE: FACT = VALUE` line of a plan's `operationalize` step."""
+
+    failure_mode: str
+    fact: str
+    value: bool
     line: int
 
 
@@ -59,6 +70,8 @@ class PlanResult:
     covered: int
     total: int
     percent: float
+    assumptions: tuple[AssumptionResult, ...] = ()
+    lens_slots: tuple[str, ...] = ()  # slots the ownership lens reads, directly or through bound definitions
 
 
 @attrs.frozen
@@ -156,3 +169,104 @@ class CatalogEntry:
     sources: tuple[str, ...] = ()
     slot: str | None = None
     body: tuple[str, ...] = ()
+
+
+# The delta of `report --compare`: built by `alignment_plan.compare`, formatted by reporters.
+
+
+@attrs.frozen
+class CoverageFigures:
+    covered: int
+    total: int
+    percent: float
+
+
+@attrs.frozen
+class OwnerState:
+    owner: str
+    possible_owners: tuple[str, ...]
+    depends_on: tuple[str, ...]
+
+
+@attrs.frozen
+class OwnerReason:
+    """One changed input of the ownership lens that explains an owner change."""
+
+    kind: str  # "binding", "assumption", "story" or "unexplained"
+    subject: str  # the slot or the fact; empty when unexplained
+    before: str | None  # None: absent on that side
+    after: str | None
+
+    @property
+    def message(self) -> str:
+        return self.describe(lambda text: f"`{text}`")
+
+    def describe(self, code) -> str:
+        """The sentence every format shows, with user input passed through `code` (quoting, escaping)."""
+        what, unset = {
+            "binding": ("binding", "unbound"),
+            "assumption": ("assumption", "not assumed"),
+            "story": ("catalog story fact", "not stated"),
+        }.get(self.kind, ("", ""))
+        if not what:
+            return "no binding, assumption or story change explains it: a definition or the ownership lens changed"
+        if self.before is None:
+            return f"{what} {code(self.subject)} added: {code(self.after)} (was {unset})"
+        if self.after is None:
+            return f"{what} {code(self.subject)} removed: was {code(self.before)} (now {unset})"
+        return f"{what} {code(self.subject)} changed from {code(self.before)} to {code(self.after)}"
+
+
+@attrs.frozen
+class OwnerChange:
+    failure_mode: str
+    before: OwnerState
+    after: OwnerState
+    reasons: tuple[OwnerReason, ...]
+
+
+@attrs.frozen
+class CoverageChange:
+    failure_mode: str
+    before: str  # "absent", "covered", "uncovered" or "out_of_scope"
+    after: str
+    missing_in: tuple[str, ...] = ()  # owning steps that lack a technique now
+
+
+@attrs.frozen
+class PlanDelta:
+    name: str
+    file: str
+    change: str  # "added", "removed", "changed" or "unchanged"
+    before: CoverageFigures | None
+    after: CoverageFigures | None
+    newly_uncovered: tuple[CoverageChange, ...]
+    newly_covered: tuple[CoverageChange, ...]
+    owner_changes: tuple[OwnerChange, ...]
+    added_failure_modes: tuple[str, ...]
+    removed_failure_modes: tuple[str, ...]
+    scoped_out: tuple[CoverageChange, ...] = ()  # newly declared out of scope: no longer counted
+
+
+@attrs.frozen
+class Delta:
+    base: str  # the base report as the user named it
+    base_version: str | None
+    before: CoverageFigures
+    after: CoverageFigures
+    plans: tuple[PlanDelta, ...]
+
+    def of(self, plan: PlanResult) -> PlanDelta | None:
+        return next((d for d in self.plans if (d.file, d.name) == (plan.file, plan.name)), None)
+
+    @property
+    def newly_uncovered(self) -> int:
+        return sum(len(p.newly_uncovered) for p in self.plans)
+
+    @property
+    def newly_covered(self) -> int:
+        return sum(len(p.newly_covered) for p in self.plans)
+
+    @property
+    def owner_changes(self) -> int:
+        return sum(len(p.owner_changes) for p in self.plans)

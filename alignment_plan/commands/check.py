@@ -1,13 +1,20 @@
-"""`alignment-plan check`: find problems and compute owners and coverage."""
+"""`alignment-plan check`: find problems and compute owners and coverage.
+
+Reads the configuration (`[tool.alignment-plan]`, overridden by flags), runs the checker,
+takes out what the baseline records, renders one format, and applies the coverage gate.
+Exit codes: 0 clean, 1 a finding at error severity or a missed coverage threshold (0 with
+`--exit-zero`), 2 usage, configuration, I/O or internal errors.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from alignment_plan.nodes import STATUSES
+from alignment_plan.commands.config import add_config_arguments, settings_from
 
-FORMATS = ("text", "json")
+LINE_FORMATS = ("text", "concise")
 
 
 def register(subparsers) -> None:
@@ -16,39 +23,124 @@ def register(subparsers) -> None:
         help="check plan files: findings, owners and coverage",
         description="Check plan files: report findings, and for every plan which step owns each failure mode and whether it is covered.",
     )
-    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: the current directory)")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument(
-        "--min-status",
-        choices=STATUSES,
-        default="research",
-        help="lowest technique status that counts toward coverage (default: research)",
-    )
+    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: `paths` from the configuration, else the current directory)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour text output")
     parser.add_argument("--no-plans", action="store_true", help="text output: findings only, no ownership tables")
+    parser.add_argument("--statistics", action="store_true", help="print how many findings each rule reports, not the findings")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with error findings or a missed coverage threshold")
+    parser.add_argument("--update-baseline", action="store_true", help="rewrite the --baseline file with today's findings")
+    parser.add_argument(
+        "--no-dependents",
+        action="store_true",
+        help="check only the files named, not also the plans that import them",
+    )
+    add_config_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from alignment_plan.checker import Options, check_paths
+    from alignment_plan import config
+    from alignment_plan.baseline import BaselineError, apply_baseline, read_baseline, stale, write_baseline
+    from alignment_plan.checker import Options, check_paths, find_root
     from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, write_output
+    from alignment_plan.gate import coverage_gate
 
-    paths = args.paths or [Path(".")]
+    try:
+        settings = settings_from(args)
+        enabled = config.enabled_codes(settings)
+        severities = config.severities(settings)
+    except config.ConfigError as error:
+        return fail(str(error))
+    fmt = settings["format"]
+    if args.statistics and fmt not in LINE_FORMATS:
+        return fail(f"`--statistics` prints a table; it cannot be combined with `--format {fmt}`")
+    if args.update_baseline and not settings["baseline"]:
+        return fail("`--update-baseline` needs a baseline file: `--baseline FILE` or `baseline` in the configuration")
+
+    configured = [settings.base / p for p in settings["paths"]]
+    paths = args.paths or configured or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         return fail("no such file or directory: " + ", ".join(f"`{m}`" for m in missing))
-    result = check_paths(paths, Options(threshold=args.min_status))
-    if args.format == "json":
-        from alignment_plan.reporters import json_report
+    if settings["force-exclude"]:
+        paths = [p for p in paths if not settings.excluded(p)]
+    root = find_root(Path.cwd())
+    named = [p for p in paths if not p.is_dir()]
+    under = tuple(p for p in configured if p.is_dir()) or (root,)
+    options = Options(
+        threshold=settings["min-status"],
+        enabled=lambda rule: rule.code in enabled,
+        severities=severities,
+        exclude=settings.excluded,
+        file_ignores=settings.ignored_in,
+        dependents_under=under if named and not args.no_dependents else (),
+    )
+    result = check_paths(paths, options, root=root)
 
-        text = json_report.render(result)
-    else:
+    if settings["baseline"]:
+        where = Path(settings["baseline"])
+        if settings.sources["baseline"] != "command line":
+            where = settings.base / where
+        try:
+            if args.update_baseline or not where.exists():
+                count = write_baseline(result, where)
+                print(f"alignment-plan: recorded {count} finding{'s' if count != 1 else ''} in baseline `{where}`; "
+                      "later runs report only new ones", file=sys.stderr)
+                result = apply_baseline(result, read_baseline(where))
+            else:
+                recorded = read_baseline(where)
+                fixed = stale(recorded, result)
+                result = apply_baseline(result, recorded)
+                if fixed:
+                    print(f"alignment-plan: {fixed} finding{'s' if fixed != 1 else ''} recorded in `{where}` "
+                          "no longer occur; `--update-baseline` drops them", file=sys.stderr)
+        except BaselineError as error:
+            return fail(str(error))
+
+    failures = coverage_gate(result.plans, settings["fail-under"], settings["fail-under-step"])
+    gate_messages = tuple(failure.message() for failure in failures)
+    write_output(_render(fmt, args, result, gate_messages), args.output)
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from alignment_plan.reporters import github
+
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+            summary.write(github.render_summary(result, gate_messages))
+    for message in gate_messages:
+        print(f"alignment-plan: {message}", file=sys.stderr)
+
+    if result.file_errors:
+        return EXIT_TROUBLE
+    failing = result.has_errors or bool(failures)
+    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _render(fmt: str, args, result, gate_messages: tuple[str, ...]) -> str:
+    if args.statistics:
+        from alignment_plan.reporters import concise
+
+        return concise.render_statistics(result)
+    if fmt == "text":
         from alignment_plan.reporters import text as text_report
 
         color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty())
-        text = text_report.render(result, color=color, show_plans=not args.no_plans)
-    write_output(text, args.output)
-    if result.file_errors:
-        return EXIT_TROUBLE
-    return EXIT_FINDINGS if result.has_errors else EXIT_OK
+        return text_report.render(result, color=color, show_plans=not args.no_plans)
+    if fmt == "concise":
+        from alignment_plan.reporters import concise
+
+        return concise.render(result)
+    if fmt == "json":
+        from alignment_plan.reporters import json_report
+
+        return json_report.render(result)
+    if fmt == "github":
+        from alignment_plan.reporters import github
+
+        return github.render(result, gate_messages)
+    if fmt == "sarif":
+        from alignment_plan.reporters import sarif
+
+        return sarif.render(result)
+    from alignment_plan.reporters import junit
+
+    return junit.render(result)

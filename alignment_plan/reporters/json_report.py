@@ -6,7 +6,15 @@ import json
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity, Span
-from alignment_plan.result import CheckResult, PlanResult
+from alignment_plan.result import (
+    CheckResult,
+    CoverageChange,
+    CoverageFigures,
+    Delta,
+    OwnerState,
+    PlanResult,
+    ScenarioResult,
+)
 
 
 def _position(span: Span) -> dict:
@@ -39,6 +47,7 @@ def plan_document(plan: PlanResult) -> dict:
                 "covered": fm.covered,
                 "covered_by": list(fm.covered_by),
                 "out_of_scope": fm.out_of_scope,
+                "facts": dict(fm.facts),
             }
             for fm in plan.failure_modes
         ],
@@ -55,6 +64,10 @@ def plan_document(plan: PlanResult) -> dict:
             }
             for t in plan.techniques
         ],
+        "assumptions": [
+            {"failure_mode": a.failure_mode, "fact": a.fact, "value": a.value, "line": a.line} for a in plan.assumptions
+        ],
+        "lens_slots": list(plan.lens_slots),
     }
 
 
@@ -85,3 +98,95 @@ def document(result: CheckResult) -> dict:
 
 def render(result: CheckResult) -> str:
     return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+
+
+# `report --format json`: the same document, plus `scenarios` when there are any and
+# `delta` when comparing with a base report (`schemas/report.schema.json`).
+
+
+def scenario_document(scenario: ScenarioResult) -> dict:
+    return {
+        "name": scenario.name,
+        "title": scenario.title,
+        "file": scenario.file,
+        "line": scenario.line,
+        "refines": scenario.refines,
+        "labels": list(scenario.labels),
+        "facts": dict(scenario.facts),
+        "sources": list(scenario.sources),
+        "verdicts": [
+            {
+                "lens": v.lens,
+                "heuristic": v.heuristic,
+                "bindings": dict(v.bindings),
+                "reading": v.reading,
+                "verdict": v.verdict,
+                "legacy": v.legacy,
+                "possible": list(v.possible),
+                "depends_on": list(v.depends_on),
+                "probabilities": dict(v.probabilities) if v.probabilities is not None else None,
+            }
+            for v in scenario.verdicts
+        ],
+    }
+
+
+def _figures(figures: CoverageFigures | None) -> dict | None:
+    return None if figures is None else {"covered": figures.covered, "total": figures.total, "percent": figures.percent}
+
+
+def _owner(state: OwnerState) -> dict:
+    return {"owner": state.owner, "possible_owners": list(state.possible_owners), "depends_on": list(state.depends_on)}
+
+
+def _changes(changes: tuple[CoverageChange, ...]) -> list[dict]:
+    return [{"failure_mode": c.failure_mode, "before": c.before, "after": c.after, "missing_in": list(c.missing_in)} for c in changes]
+
+
+def delta_document(delta: Delta) -> dict:
+    return {
+        "base": delta.base,
+        "base_version": delta.base_version,
+        "before": _figures(delta.before),
+        "after": _figures(delta.after),
+        "plans": [
+            {
+                "name": p.name,
+                "file": p.file,
+                "change": p.change,
+                "before": _figures(p.before),
+                "after": _figures(p.after),
+                "newly_uncovered": _changes(p.newly_uncovered),
+                "newly_covered": _changes(p.newly_covered),
+                "scoped_out": _changes(p.scoped_out),
+                "owner_changes": [
+                    {
+                        "failure_mode": c.failure_mode,
+                        "before": _owner(c.before),
+                        "after": _owner(c.after),
+                        "reasons": [
+                            {"kind": r.kind, "subject": r.subject, "before": r.before, "after": r.after, "message": r.message}
+                            for r in c.reasons
+                        ],
+                    }
+                    for c in p.owner_changes
+                ],
+                "added_failure_modes": list(p.added_failure_modes),
+                "removed_failure_modes": list(p.removed_failure_modes),
+            }
+            for p in delta.plans
+        ],
+    }
+
+
+def report_document(result: CheckResult, delta: Delta | None = None) -> dict:
+    found = document(result)
+    if result.scenarios and "scenarios" not in found:
+        found["scenarios"] = [scenario_document(s) for s in result.scenarios]
+    if delta is not None:
+        found["delta"] = delta_document(delta)
+    return found
+
+
+def render_report(result: CheckResult, delta: Delta | None = None) -> str:
+    return json.dumps(report_document(result, delta), indent=2, ensure_ascii=False) + "\n"
