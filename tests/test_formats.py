@@ -40,11 +40,15 @@ def broken_project(tmp_path):
     return tmp_path
 
 
+# Two example plans (not the whole folder, so that a new example does not rewrite these goldens).
+EXAMPLES = [ROOT / "plans" / "pull_request_assistant_outcomes.plan", ROOT / "plans" / "pull_request_assistant_reasons.plan"]
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     project = broken_project(tmp_path_factory.mktemp("broken"))
     return {
-        "plans": check_paths([ROOT / "plans"], root=ROOT),
+        "plans": check_paths(EXAMPLES, root=ROOT),
         "broken": check_paths([project], root=project),
     }
 
