@@ -131,14 +131,18 @@ def _conflict(check: LabelCheckResult) -> str:
     return ""
 
 
+def _combinations(heading: str, combinations: tuple[CombinationResult, ...], none: str) -> list[str]:
+    if not combinations:
+        return [f"  {heading}: {none}"]
+    return [f"  {heading} ({len(combinations)}):"] + [f"    {_combination(c)}" for c in combinations]
+
+
 def render_label_check(check: LabelCheckResult) -> list[str]:
     labels = ", ".join(f"{name} = {label}" for name, label in check.labels)
     out = [f"labels in {check.file}: {labels}"]
-    real = ", ".join(_combination(c) for c in check.real)
-    if not real:
-        real = "none" + (f" ({_conflict(check)})" if check.conflict_kind else "")
-    out.append(f"  reproduced by real categorizations: {real}")
-    out.append("  reproduced by heuristics: " + (", ".join(_combination(c) for c in check.heuristic) or "none"))
+    none = "none" + (f" ({_conflict(check)})" if check.conflict_kind else "")
+    out += _combinations("reproduced by real categorizations", check.real, none)
+    out += _combinations("reproduced by heuristics", check.heuristic, "none")
     if check.unreproducible:
         out.append("  reproduced by nothing: " + ", ".join(check.unreproducible))
     return out + [""]
@@ -168,7 +172,8 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
     count = len(result.scenarios)
     files = len({s.file for s in result.scenarios})
-    inconsistent = sum(1 for c in result.label_checks if not c.real)
+    # From the unnarrowed check, so `--lens` and friends do not change the count.
+    inconsistent = sum(1 for c in result.label_checks if c.conflict_kind or c.unreproducible)
     line = (
         f"classified {count} scenario{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
         f"{len(result.label_checks)} label set{'s' if len(result.label_checks) != 1 else ''}, "
