@@ -303,6 +303,7 @@ class BenchmarkError(Exception):
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system time of the child
     exit_code: int
     maxrss_kib: int
     stdout_bytes: int
@@ -322,9 +323,10 @@ def run_process(command: list[str], allowed: tuple[int, ...] = (0,)) -> Run:
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace").strip()
     if process.returncode not in allowed:
-        first = stderr.splitlines()[-1] if stderr else "no output on stderr"
-        raise BenchmarkError(f"`{' '.join(command)}` exited with {process.returncode}: {first}")
-    return Run(seconds, process.returncode, usage.ru_maxrss, len(stdout), stdout.decode("utf-8", "replace"))
+        last = stderr.splitlines()[-1] if stderr else "no output on stderr"
+        raise BenchmarkError(f"`{' '.join(command)}` exited with {process.returncode}: {last}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, process.returncode, usage.ru_maxrss, len(stdout), stdout.decode("utf-8", "replace"))
 
 
 def process_commands(inputs: Inputs) -> dict[str, list[str]]:
@@ -343,54 +345,82 @@ def worker_commands(inputs: Inputs) -> dict[str, list[str]]:
     }
 
 
+class _Laps:
+    """Wall (`perf_counter`) and CPU (`process_time`) time of consecutive phases."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._mark = (time.perf_counter(), time.process_time())
+
+    def lap(self, name: str) -> None:
+        now = (time.perf_counter(), time.process_time())
+        self.wall[name] = now[0] - self._mark[0]
+        self.cpu[name] = now[1] - self._mark[1]
+        self._mark = (time.perf_counter(), time.process_time())
+
+
 def worker(kind: str, path: Path) -> dict:
-    """In-process timings, run in a fresh interpreter so that the import is cold."""
+    """In-process timings, run in a fresh interpreter so that the import is cold.
+
+    `cold` is the first call (for check it builds the lark parser), `warm` a second call
+    after the first result is dropped; `gc` is the time the cyclic collector spent during
+    the warm call.
+    """
+    import gc
     import resource
 
-    clock = time.perf_counter
+    collecting = {"seconds": 0.0, "full": 0}
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting["since"] = time.perf_counter()
+        else:
+            collecting["seconds"] += time.perf_counter() - collecting["since"]
+            collecting["full"] += info["generation"] == 2
+
+    laps = _Laps()
     if kind == "check":
         sys.path.insert(0, str(ROOT))
-        start = clock()
         from alignment_plan.checker import check_paths
         from alignment_plan.reporters import json_report
 
-        imported = clock()
+        laps.lap("import")
         result = check_paths([path], root=ROOT)
-        cold = clock()
+        laps.lap("cold")
         json_report.render(result)
-        rendered = clock()
-        check_paths([path], root=ROOT)
-        warm = clock()
+        laps.lap("render")
         figures = {
-            "import": imported - start,
-            "cold": cold - imported,
-            "render": rendered - cold,
-            "warm": warm - rendered,
             "plans": len(result.plans),
             "techniques": sum(len(p.techniques) for p in result.plans),
             "errors": sum(1 for d in result.diagnostics if d.severity.value == "error"),
             "diagnostics": len(result.diagnostics),
         }
+        del result
+        gc.collect()
+        gc.callbacks.append(on_gc)
+        laps.lap("drop")
+        check_paths([path], root=ROOT)
+        laps.lap("warm")
     else:
-        start = clock()
         import tomllib
 
-        imported = clock()
+        laps.lap("import")
         files = [path] if path.is_file() else sorted(path.glob("*.toml"))
         texts = [f.read_text(encoding="utf-8") for f in files]
-        loaded = clock()
+        laps.lap("read")
         documents = [tomllib.loads(text) for text in texts]
-        cold = clock()
+        laps.lap("cold")
+        figures = {"plans": sum(len(d.get("plan", [])) for d in documents)}
+        del documents
+        gc.collect()
+        gc.callbacks.append(on_gc)
+        laps.lap("drop")
         for text in texts:
             tomllib.loads(text)
-        warm = clock()
-        figures = {
-            "import": imported - start,
-            "read": loaded - imported,
-            "cold": cold - loaded,
-            "warm": warm - cold,
-            "plans": sum(len(d.get("plan", [])) for d in documents),
-        }
+        laps.lap("warm")
+    gc.callbacks.remove(on_gc)
+    figures.update(wall=laps.wall, cpu=laps.cpu, gc_seconds=collecting["seconds"], gc_full=collecting["full"])
     figures["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return figures
 
@@ -406,7 +436,13 @@ def measure(all_inputs: list[Inputs], repeat: int, log) -> dict:
             for side in sides:
                 run = run_process(process_commands(inputs)[side], CHECK_EXITS if side == "check" else (0,))
                 entry["process"][side].append(
-                    {"seconds": run.seconds, "exit_code": run.exit_code, "maxrss_kib": run.maxrss_kib, "stdout_bytes": run.stdout_bytes}
+                    {
+                        "seconds": run.seconds,
+                        "cpu_seconds": run.cpu_seconds,
+                        "exit_code": run.exit_code,
+                        "maxrss_kib": run.maxrss_kib,
+                        "stdout_bytes": run.stdout_bytes,
+                    }
                 )
             for side in sides:
                 run = run_process(worker_commands(inputs)[side])
@@ -428,7 +464,7 @@ def _stats(values: list[float]) -> dict:
 
 
 def summarize(all_inputs: list[Inputs], samples: dict) -> list[dict]:
-    """Per (variant, size): medians and minima, throughputs, ratios."""
+    """Per (variant, size): medians and minima, throughputs, ratios (wall and CPU time)."""
     rows = []
     for inputs in all_inputs:
         entry = samples[f"{inputs.variant}/{inputs.size}"]
@@ -443,36 +479,56 @@ def summarize(all_inputs: list[Inputs], samples: dict) -> list[dict]:
         }
         for side, nbytes in (("check", inputs.plan_bytes), ("tomllib", inputs.toml_bytes)):
             runs = entry["process"][side]
-            seconds = _stats([r["seconds"] for r in runs])
+            wall, cpu = _stats([r["seconds"] for r in runs]), _stats([r["cpu_seconds"] for r in runs])
             row["process"][side] = {
-                "seconds": seconds,
-                "bytes_per_s": nbytes / seconds["median"],
-                "plans_per_s": inputs.size / seconds["median"],
+                "seconds": wall,
+                "cpu_seconds": cpu,
+                "bytes_per_s": nbytes / wall["median"],
+                "plans_per_s": inputs.size / wall["median"],
+                "cpu_plans_per_s": inputs.size / cpu["median"],
                 "maxrss_mib": max(r["maxrss_kib"] for r in runs) / 1024,
                 "exit_codes": sorted({r["exit_code"] for r in runs}),
                 "stdout_bytes": runs[0]["stdout_bytes"],
             }
             figures = entry["inprocess"][side]
-            phases = {name: _stats([f[name] for f in figures]) for name in ("import", "cold", "warm")}
+            phases = [name for name in figures[0]["wall"] if name != "drop"]
+            wall = {name: _stats([f["wall"][name] for f in figures]) for name in phases}
+            cpu = {name: _stats([f["cpu"][name] for f in figures]) for name in phases}
             if side == "check":
-                phases["render"] = _stats([f["render"] for f in figures])
                 row["diagnostics"] = figures[0]["diagnostics"]
-            warm = phases["warm"]["median"]
             row["inprocess"][side] = {
-                **phases,
-                "warm_bytes_per_s": nbytes / warm,
-                "warm_plans_per_s": inputs.size / warm,
+                "wall": wall,
+                "cpu": cpu,
+                "gc_seconds": _stats([f["gc_seconds"] for f in figures]),
+                "gc_share": statistics.median(f["gc_seconds"] / f["wall"]["warm"] for f in figures),
+                "gc_full_collections": max(f["gc_full"] for f in figures),
+                "warm_bytes_per_s": nbytes / wall["warm"]["median"],
+                "warm_plans_per_s": inputs.size / wall["warm"]["median"],
+                "warm_cpu_plans_per_s": inputs.size / cpu["warm"]["median"],
                 "maxrss_mib": max(f["maxrss_kib"] for f in figures) / 1024,
             }
         process, inprocess = row["process"], row["inprocess"]
         row["ratio"] = {
             "process_plans": process["tomllib"]["plans_per_s"] / process["check"]["plans_per_s"],
             "process_bytes": process["tomllib"]["bytes_per_s"] / process["check"]["bytes_per_s"],
+            "process_cpu_plans": process["tomllib"]["cpu_plans_per_s"] / process["check"]["cpu_plans_per_s"],
             "warm_plans": inprocess["tomllib"]["warm_plans_per_s"] / inprocess["check"]["warm_plans_per_s"],
             "warm_bytes": inprocess["tomllib"]["warm_bytes_per_s"] / inprocess["check"]["warm_bytes_per_s"],
+            "warm_cpu_plans": inprocess["tomllib"]["warm_cpu_plans_per_s"] / inprocess["check"]["warm_cpu_plans_per_s"],
         }
         rows.append(row)
     return rows
+
+
+GROWTH_SERIES = {
+    "process_check": lambda r: r["process"]["check"]["seconds"]["median"],
+    "process_check_cpu": lambda r: r["process"]["check"]["cpu_seconds"]["median"],
+    "process_tomllib": lambda r: r["process"]["tomllib"]["seconds"]["median"],
+    "warm_check": lambda r: r["inprocess"]["check"]["wall"]["warm"]["median"],
+    "warm_check_cpu": lambda r: r["inprocess"]["check"]["cpu"]["warm"]["median"],
+    "warm_check_gc": lambda r: r["inprocess"]["check"]["gc_seconds"]["median"],
+    "warm_tomllib_cpu": lambda r: r["inprocess"]["tomllib"]["cpu"]["warm"]["median"],
+}
 
 
 def growth(rows: list[dict]) -> list[dict]:
@@ -483,31 +539,67 @@ def growth(rows: list[dict]) -> list[dict]:
         for small, large in zip(series, series[1:]):
             size_ratio = large["size"] / small["size"]
             entry = {"variant": variant, "from": small["size"], "to": large["size"], "size_ratio": size_ratio}
-            for label, pick in (
-                ("process_check", lambda r: r["process"]["check"]["seconds"]["median"]),
-                ("process_tomllib", lambda r: r["process"]["tomllib"]["seconds"]["median"]),
-                ("warm_check", lambda r: r["inprocess"]["check"]["warm"]["median"]),
-                ("warm_tomllib", lambda r: r["inprocess"]["tomllib"]["warm"]["median"]),
-            ):
-                time_ratio = pick(large) / pick(small)
-                entry[label] = {"time_ratio": time_ratio, "exponent": math.log(time_ratio) / math.log(size_ratio)}
+            for label, pick in GROWTH_SERIES.items():
+                before, after = pick(small), pick(large)
+                if before > 0 and after > 0:
+                    time_ratio = after / before
+                    entry[label] = {"time_ratio": time_ratio, "exponent": math.log(time_ratio) / math.log(size_ratio)}
+                else:
+                    entry[label] = None
             found.append(entry)
     return found
 
 
+# Pipeline stages by the function that runs each; a stage whose function is renamed is left out.
+STAGES = (
+    ("parse (lex, LALR, transform), every file", "alignment_plan/syntax/parser.py", "parse_module"),
+    ("  of which transform to nodes", "alignment_plan/syntax/transformer.py", "to_module"),
+    ("resolve names and imports (parses std on first use)", "alignment_plan/resolver.py", "resolve"),
+    ("analyze plans (owners, coverage)", "alignment_plan/semantics.py", "analyze_plan"),
+    ("run rules", "alignment_plan/rules/registry.py", "run_rules"),
+    ("build plan results", "alignment_plan/checker.py", "plan_result"),
+)
+
+
 def profile_check(path: Path, top: int = 25) -> dict:
-    """cProfile of a warm `check_paths` on `path`: the functions where the time goes."""
+    """Where a warm `check_paths` on `path` spends its time.
+
+    The cyclic GC runs inside whatever allocation triggers it, so it would inflate the
+    own time of allocating functions at random: the function breakdown is profiled
+    with the collector off, and the collector's share (CPU time) is measured on a
+    separate, unprofiled call with it on.
+    """
     import cProfile
+    import gc
     import pstats
 
     sys.path.insert(0, str(ROOT))
     from alignment_plan.checker import check_paths
 
-    check_paths([path], root=ROOT)  # build the parser outside the profile
-    profiler = cProfile.Profile()
-    profiler.enable()
+    check_paths([path], root=ROOT)  # build the parser outside the measurements
+    gc.collect()
+    collected = {"seconds": 0.0}
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            collected["since"] = time.process_time()
+        else:
+            collected["seconds"] += time.process_time() - collected["since"]
+
+    gc.callbacks.append(on_gc)
+    start = time.process_time()
     check_paths([path], root=ROOT)
-    profiler.disable()
+    with_gc = time.process_time() - start
+    gc.callbacks.remove(on_gc)
+    gc.collect()
+    gc.disable()
+    try:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        check_paths([path], root=ROOT)
+        profiler.disable()
+    finally:
+        gc.enable()
     stats = pstats.Stats(profiler).stats
     total = max(ct for _, _, _, ct, _ in stats.values())  # check_paths itself
 
@@ -526,7 +618,30 @@ def profile_check(path: Path, top: int = 25) -> dict:
             for key, (cc, nc, tt, ct, _) in ordered
         ]
 
-    return {"file": path.name, "total_s": total, "by_self": table(2), "by_cumulative": table(3)}
+    stages, callers_rows = [], []
+    for stage, filename, function in STAGES:
+        found = [(key, value) for key, value in stats.items() if key[2] == function and label(key).startswith(filename)]
+        cumulative = sum(value[3] for _, value in found)
+        if cumulative:
+            stages.append({"stage": stage, "cum_s": cumulative, "cum_pct": 100 * cumulative / total})
+        if function == "parse_module":
+            callers_rows = [
+                {"stage": f"  of which called from {caller[2]}", "cum_s": timing[3], "cum_pct": 100 * timing[3] / total}
+                for _, value in found
+                for caller, timing in sorted(value[4].items(), key=lambda item: -item[1][3])
+            ]
+    if stages and callers_rows:
+        stages[1:1] = callers_rows
+    return {
+        "file": path.name,
+        "stages": stages,
+        "unprofiled_cpu_s": with_gc,
+        "gc_s": collected["seconds"],
+        "gc_share": collected["seconds"] / with_gc,
+        "total_s": total,
+        "by_self": table(2),
+        "by_cumulative": table(3),
+    }
 
 
 def _fmt_rate(value: float) -> str:
@@ -537,44 +652,59 @@ def _fmt_rate(value: float) -> str:
 
 
 def print_report(rows: list[dict], growths: list[dict], profile: dict | None, write) -> None:
-    write("Whole processes (median / min seconds; throughput from the median; peak RSS):")
-    header = f"{'variant':8} {'N':>6} {'plan B':>9} {'check s':>15} {'check plans/s':>13} {'MiB':>6} {'toml B':>9} {'tomllib s':>15} {'toml plans/s':>12} {'MiB':>6} {'ratio plans':>11} {'ratio B/s':>9}"
-    write(header)
-    for r in rows:
-        c, t = r["process"]["check"], r["process"]["tomllib"]
-        write(
-            f"{r['variant']:8} {r['size']:>6} {r['plan_bytes']:>9} "
-            f"{c['seconds']['median']:>7.3f}/{c['seconds']['min']:<7.3f} {_fmt_rate(c['plans_per_s']):>13} {c['maxrss_mib']:>6.1f} "
-            f"{r['toml_bytes']:>9} {t['seconds']['median']:>7.3f}/{t['seconds']['min']:<7.3f} {_fmt_rate(t['plans_per_s']):>12} {t['maxrss_mib']:>6.1f} "
-            f"{r['ratio']['process_plans']:>11.1f} {r['ratio']['process_bytes']:>9.1f}"
-        )
-    write("")
-    write("In process (median seconds; warm = second call in the same interpreter):")
+    write("Whole processes: wall median/min s, CPU (user+sys) median s, plans/s from the wall median, peak RSS MiB;")
+    write("ratio = tomllib throughput / check throughput (plans/s by wall, bytes/s by wall, plans/s by CPU):")
     write(
-        f"{'variant':8} {'N':>6} {'import':>7} {'cold check':>10} {'warm check':>10} {'render':>7} {'check B/s':>9} "
-        f"{'check plans/s':>13} {'toml import':>11} {'toml warm':>9} {'toml B/s':>8} {'ratio plans':>11} {'ratio B/s':>9}"
+        f"{'variant':7} {'N':>5} {'plan B':>8} {'check wall':>13} {'cpu':>6} {'plans/s':>7} {'MiB':>5} "
+        f"{'toml B':>8} {'toml wall':>11} {'cpu':>5} {'plans/s':>7} {'MiB':>5} {'ratio':>5} {'bytes':>5} {'cpu':>5}"
     )
     for r in rows:
-        c, t = r["inprocess"]["check"], r["inprocess"]["tomllib"]
+        c, t, q = r["process"]["check"], r["process"]["tomllib"], r["ratio"]
         write(
-            f"{r['variant']:8} {r['size']:>6} {c['import']['median']:>7.3f} {c['cold']['median']:>10.3f} {c['warm']['median']:>10.3f} "
-            f"{c['render']['median']:>7.3f} {_fmt_rate(c['warm_bytes_per_s']):>9} {_fmt_rate(c['warm_plans_per_s']):>13} "
-            f"{t['import']['median']:>11.4f} {t['warm']['median']:>9.4f} {_fmt_rate(t['warm_bytes_per_s']):>8} "
-            f"{r['ratio']['warm_plans']:>11.1f} {r['ratio']['warm_bytes']:>9.1f}"
+            f"{r['variant']:7} {r['size']:>5} {r['plan_bytes']:>8} "
+            f"{c['seconds']['median']:>6.2f}/{c['seconds']['min']:<6.2f} {c['cpu_seconds']['median']:>6.2f} "
+            f"{_fmt_rate(c['plans_per_s']):>7} {c['maxrss_mib']:>5.0f} "
+            f"{r['toml_bytes']:>8} {t['seconds']['median']:>5.2f}/{t['seconds']['min']:<5.2f} {t['cpu_seconds']['median']:>5.2f} "
+            f"{_fmt_rate(t['plans_per_s']):>7} {t['maxrss_mib']:>5.0f} "
+            f"{q['process_plans']:>5.1f} {q['process_bytes']:>5.1f} {q['process_cpu_plans']:>5.1f}"
         )
     write("")
-    write("Growth between consecutive sizes (time ratio, and exponent log(time ratio)/log(size ratio); 1 = linear):")
-    write(f"{'variant':8} {'sizes':>12} {'process check':>16} {'process tomllib':>16} {'warm check':>14} {'warm tomllib':>14}")
+    write("In process, fresh interpreter (medians, s): import, first call (builds the parser), warm call, JSON render,")
+    write("share of the warm call spent in the cyclic GC; ratio of warm throughputs (plans/s by wall, bytes/s, plans/s by CPU):")
+    write(
+        f"{'variant':7} {'N':>5} {'import':>6} {'cold':>6} {'warm':>6} {'cpu':>6} {'render':>6} {'gc%':>4} {'B/s':>7} "
+        f"{'plans/s':>7} {'toml imp':>8} {'warm':>6} {'B/s':>6} {'ratio':>5} {'bytes':>5} {'cpu':>5}"
+    )
+    for r in rows:
+        c, t, q = r["inprocess"]["check"], r["inprocess"]["tomllib"], r["ratio"]
+        write(
+            f"{r['variant']:7} {r['size']:>5} {c['wall']['import']['median']:>6.3f} {c['wall']['cold']['median']:>6.2f} "
+            f"{c['wall']['warm']['median']:>6.2f} {c['cpu']['warm']['median']:>6.2f} {c['wall']['render']['median']:>6.3f} "
+            f"{100 * c['gc_share']:>4.0f} {_fmt_rate(c['warm_bytes_per_s']):>7} {_fmt_rate(c['warm_plans_per_s']):>7} "
+            f"{t['wall']['import']['median']:>8.4f} {t['wall']['warm']['median']:>6.3f} {_fmt_rate(t['warm_bytes_per_s']):>6} "
+            f"{q['warm_plans']:>5.1f} {q['warm_bytes']:>5.1f} {q['warm_cpu_plans']:>5.1f}"
+        )
+    write("")
+    write("Growth between consecutive sizes: time ratio and exponent log(time ratio)/log(size ratio); 1 = linear:")
+    labels = list(GROWTH_SERIES)
+    write(f"{'variant':7} {'sizes':>10} " + " ".join(f"{label:>18}" for label in labels))
     for g in growths:
-        cells = [f"{g[k]['time_ratio']:>7.2f}x e={g[k]['exponent']:.2f}" for k in ("process_check", "process_tomllib", "warm_check", "warm_tomllib")]
-        write(f"{g['variant']:8} {str(g['from']) + '->' + str(g['to']):>12} {cells[0]:>16} {cells[1]:>16} {cells[2]:>14} {cells[3]:>14}")
+        cells = [f"{g[k]['time_ratio']:>6.2f}x e={g[k]['exponent']:>5.2f}" if g[k] else "-" for k in labels]
+        write(f"{g['variant']:7} {str(g['from']) + '->' + str(g['to']):>10} " + " ".join(f"{cell:>18}" for cell in cells))
     if profile:
         write("")
-        write(f"cProfile of a warm check_paths on {profile['file']} ({profile['total_s']:.2f}s profiled), top by own time:")
+        write(
+            f"warm check_paths on {profile['file']}: {profile['unprofiled_cpu_s']:.2f}s CPU unprofiled, "
+            f"{100 * profile['gc_share']:.0f}% of it in the cyclic GC; cProfile with the GC off ({profile['total_s']:.2f}s profiled):"
+        )
+        write("by pipeline stage:")
+        for entry in profile["stages"]:
+            write(f"  {entry['cum_pct']:5.1f}%  {entry['stage']}")
+        write("top by own time:")
         for entry in profile["by_self"][:15]:
             write(f"  {entry['self_pct']:5.1f}% own {entry['cum_pct']:5.1f}% cum {entry['calls']:>9}  {entry['function']}")
         write("top by cumulative time:")
-        for entry in profile["by_cumulative"][:15]:
+        for entry in profile["by_cumulative"][:20]:
             write(f"  {entry['cum_pct']:5.1f}% cum {entry['self_pct']:5.1f}% own {entry['calls']:>9}  {entry['function']}")
 
 
