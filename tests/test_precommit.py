@@ -1,0 +1,106 @@
+"""The pre-commit hook, run for real: `pre-commit try-repo` installs this repository into a
+fresh environment and runs `alignment-plan-check` in a scratch repository. Slow (it builds
+and installs the package), so it is marked `slow`; it still runs in CI, where a missing
+`pre-commit` is a failure rather than a skip."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+GOOD = """\
+use std
+
+plan assistant "Assistant" {
+    operationalize {
+        good_feedback = reasons
+        counterfactual = idealized_evaluator
+        stakes = high
+    }
+    feedback_process {
+        technique audit "Interpretability audit" {
+            addresses deception
+            status research
+        }
+    }
+    considers deception
+}
+"""
+
+
+def precommit_available() -> bool:
+    try:
+        import pre_commit  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def clean_environment() -> dict:
+    """The environment without git's and GitHub's variables: run from inside a git hook
+    (GIT_INDEX_FILE, GIT_DIR …), the scratch repository must not touch the outer one."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "GITHUB_", "PRE_COMMIT"))}
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    if not precommit_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("pre-commit is not installed; CI must run the hook test (pip install -e '.[test]')")
+        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
+    if shutil.which("git") is None:
+        pytest.fail("git is needed to run the pre-commit hook test")
+    repo = tmp_path / "scratch"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=clean_environment())
+    (repo / "plans").mkdir()
+    (repo / "plans" / "assistant.plan").write_text(GOOD, encoding="utf-8")
+    (repo / "notes.txt").write_text("not a plan: the hook must not see this\n", encoding="utf-8")
+    return repo
+
+
+def try_repo(repo, tmp_path) -> subprocess.CompletedProcess:
+    env = clean_environment()
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "alignment-plan-check", "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_hook_passes_a_clean_plan_and_fails_a_broken_one(scratch, tmp_path):
+    clean = try_repo(scratch, tmp_path)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "alignment-plan check" in clean.stdout and "Passed" in clean.stdout
+
+    (scratch / "plans" / "broken.plan").write_text(GOOD.replace("considers deception", "considers decepton"), encoding="utf-8")
+    broken = try_repo(scratch, tmp_path)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "Failed" in broken.stdout
+    assert "AP102" in broken.stdout and "plans/broken.plan" in broken.stdout
+    assert "notes.txt" not in broken.stdout
+
+
+def test_hook_definition_matches_plan_files_only():
+    import re
+
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "id: alignment-plan-check" in text
+    assert "entry: alignment-plan check" in text
+    assert "language: python" in text
+    pattern = re.search(r"^\s*files: (.+)$", text, re.MULTILINE).group(1).strip()
+    assert pattern == r"\.plan$"
+    assert re.search(pattern, "plans/a.plan") and not re.search(pattern, "plans/a.plan.txt")
