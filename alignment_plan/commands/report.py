@@ -1,6 +1,8 @@
 """`alignment-plan report`: publish where plans stand, in the manner of `coverage report`.
 
-Runs the checker, optionally compares with a base JSON report (`--compare`), hands the
+Reads the configuration as `check` does (`[tool.alignment-plan]`: paths, rule selection,
+`min-status`, `fail-under`, `fail-under-step`; flags override it), runs the checker,
+optionally compares with a base JSON report (`--compare`), hands the
 result to one reporter (text, Markdown, JSON, total or an HTML site), then applies the
 coverage gate shared with `check`. Exit codes: 0 fine, 1 a threshold missed or a finding
 at error severity, 2 usage errors, unreadable files or an unusable base report.
@@ -77,19 +79,32 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--min-status",
         choices=STATUSES,
-        default="research",
         help="lowest technique status that counts toward coverage (default: research)",
     )
+    parser.add_argument("--config", metavar="FILE", type=Path, help="read this pyproject.toml instead of searching for one")
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--title", default="Alignment plan coverage", help="html, markdown: the report's title")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from alignment_plan.checker import Options, check_paths
+    from alignment_plan import config
+    from alignment_plan.checker import Options, check_paths, find_root
     from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, write_output
     from alignment_plan.gate import coverage_gate
 
-    paths = args.paths or [Path(".")]
+    overrides = {
+        "fail-under": args.fail_under,
+        "fail-under-step": dict(args.fail_under_step) or None,
+        "min-status": args.min_status,
+    }
+    try:
+        settings = config.load_settings(Path.cwd(), overrides, config_file=args.config, isolated=args.isolated)
+        enabled = config.enabled_codes(settings)
+        severities = config.severities(settings)
+    except config.ConfigError as error:
+        return fail(str(error))
+    paths = args.paths or [settings.base / p for p in settings["paths"]] or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         return fail("no such file or directory: " + ", ".join(f"`{m}`" for m in missing))
@@ -97,7 +112,14 @@ def run(args) -> int:
         return fail("`-d/--directory` applies to `--format html` only; use `-o FILE` for other formats")
     if args.output is not None and args.format == "html":
         return fail("`--format html` writes a directory; use `-d DIR` instead of `-o`")
-    result = check_paths(paths, Options(threshold=args.min_status))
+    options = Options(
+        threshold=settings["min-status"],
+        enabled=lambda rule: rule.code in enabled,
+        severities=severities,
+        exclude=settings.excluded,
+        file_ignores=settings.ignored_in,
+    )
+    result = check_paths(paths, options, root=find_root(Path.cwd()))
     delta = None
     if args.compare is not None:
         from alignment_plan.compare import BaseReportError, compare_text
@@ -130,7 +152,7 @@ def run(args) -> int:
         print(f"alignment-plan: {count} finding{'s' if count != 1 else ''} at error severity; "
               "`alignment-plan check` shows them", file=sys.stderr)
         status = EXIT_FINDINGS
-    failures = coverage_gate(result.plans, args.fail_under, dict(args.fail_under_step))
+    failures = coverage_gate(result.plans, settings["fail-under"], settings["fail-under-step"])
     for failure in failures:
         print(f"alignment-plan: {failure.message()}", file=sys.stderr)
     if failures and status == EXIT_OK:

@@ -236,6 +236,10 @@ def change_html(change: CoverageChange, link) -> str:
 
 def plan_delta_html(plan: PlanDelta, link) -> str:
     items = []
+    if plan.change == "added" and plan.after is not None:
+        items.append(f"<li>New plan: {plan.after.covered} of {plan.after.total} covered.</li>")
+    if plan.change == "removed" and plan.before is not None:
+        items.append(f"<li>Plan removed; it covered {plan.before.covered} of {plan.before.total}.</li>")
     if plan.newly_uncovered:
         items.append("<li>✗ <strong>Newly uncovered:</strong> " + ", ".join(change_html(c, link) for c in plan.newly_uncovered) + "</li>")
     if plan.newly_covered:
@@ -356,8 +360,9 @@ def diagram(plan: PlanResult, anchors: Anchors) -> str:
     y, parts = 8, []
 
     def text(x: int, y: int, value: str, css: str, href: str | None, full: str | None) -> str:
-        value = _clip(value, (width - x - 12) * 10 // 78)
-        tip = f"<title>{e(full)}</title>" if full and full != value else ""
+        original, value = value, _clip(value, (width - x - 12) * 10 // 78)
+        full = full or original
+        tip = f"<title>{e(full)}</title>" if full != value else ""
         css = f' class="{css}"' if css else ""
         node = f'<text x="{x}" y="{y}"{css}>{tip}{e(value)}</text>'
         return f'<a href="#{href}">{node}</a>' if href else node
@@ -371,8 +376,8 @@ def diagram(plan: PlanResult, anchors: Anchors) -> str:
             for slot in plan.unbound:
                 lines.append((pad + 8, f"{slot} unbound", "muted", None, f"{slot} unbound"))
             for a in plan.assumptions:
-                full = f"assume {a.failure_mode}: {a.fact} = {'true' if a.value else 'false'}"
-                lines.append((pad + 8, full, "", None, full))
+                lines.append((pad + 8, f"assume {a.failure_mode}:", "", None, None))
+                lines.append((pad + 32, f"{a.fact} = {'true' if a.value else 'false'}", "", None, None))
             for fm in plan.failure_modes:
                 if fm.owner == "operationalize":
                     lines.append((pad + 8, f"open: {fm.name}", "", anchors(fm.name), f"open: {fm.name}"))
@@ -476,12 +481,35 @@ def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...]) -> str:
     return "".join(out) + "</li>"
 
 
-def findings_html(result: CheckResult, file: str) -> str:
-    found = [d for d in result.diagnostics if d.span.file == file]
+def findings_html(result: CheckResult, file: str, found: list[Diagnostic] | None = None) -> str:
+    found = [d for d in result.diagnostics if d.span.file == file] if found is None else found
     if not found:
         return f"<p>No findings in {code(file)}.</p>"
     lines = result.source_lines(file)
     return f'<ol class="findings">{"".join(finding_html(d, lines) for d in found)}</ol>'
+
+
+def plan_findings(result: CheckResult, plan: PlanResult) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The findings of `plan`'s file: those between its first line and the next plan's, and the rest."""
+    starts = sorted(p.line for p in result.plans if p.file == plan.file)
+    end = next((line for line in starts if line > plan.line), None)
+    inside, outside = [], []
+    for d in result.diagnostics:
+        if d.span.file == plan.file:
+            within = d.span.line >= plan.line and (end is None or d.span.line < end)
+            (inside if within else outside).append(d)
+    return inside, outside
+
+
+def plan_findings_html(result: CheckResult, plan: PlanResult) -> str:
+    inside, outside = plan_findings(result, plan)
+    out = findings_html(result, plan.file, inside) if inside else "<p>No findings in this plan.</p>"
+    if outside:
+        out += (
+            f"<h3>Elsewhere in {code(plan.file)}</h3>"
+            f"{findings_html(result, plan.file, outside)}"
+        )
+    return out
 
 
 def verdict_cell(verdict) -> str:
@@ -536,7 +564,7 @@ def scenario_table(scenarios: tuple[ScenarioResult, ...], caption: str) -> str:
 
 def label_check_html(result: CheckResult, file: str) -> str:
     out = []
-    for check in getattr(result, "label_checks", ()):
+    for check in result.label_checks:
         if check.file != file:
             continue
 
@@ -596,8 +624,8 @@ def plan_page(result: CheckResult, plan: PlanResult, delta: Delta | None, precis
         '<section aria-labelledby="evidence"><h2 id="evidence">Techniques and evidence</h2>',
         techniques_table(plan, anchors),
         "</section>",
-        f'<section aria-labelledby="findings"><h2 id="findings">Findings in {code(plan.file)}</h2>',
-        findings_html(result, plan.file),
+        '<section aria-labelledby="findings"><h2 id="findings">Findings</h2>',
+        plan_findings_html(result, plan),
         "</section>",
     ]
     scenarios = tuple(s for s in result.scenarios if s.file == plan.file)
@@ -685,7 +713,15 @@ def index_page(result: CheckResult, pages: list[str], delta: Delta | None, preci
         for file in orphans:
             body.append(f"<h3>{code(file)}</h3>{findings_html(result, file)}")
         body.append("</section>")
-    crumbs = [("scenarios.html", "Scenarios")] if result.scenarios else []
+    crumbs = []
+    if result.scenarios:
+        crumbs = [("scenarios.html", "Scenarios")]
+        files = len({s.file for s in result.scenarios})
+        body.append(
+            '<section aria-labelledby="scenarios"><h2 id="scenarios">Scenarios</h2>'
+            f'<p><a href="scenarios.html">{len(result.scenarios)} scenario{"s" if len(result.scenarios) != 1 else ""} '
+            f'in {files} file{"s" if files != 1 else ""}</a>, classified by every lens in both readings.</p></section>'
+        )
     return page(title, "\n".join(body), crumbs)
 
 

@@ -13,7 +13,6 @@ from alignment_plan.result import (
     Delta,
     OwnerState,
     PlanResult,
-    ScenarioResult,
 )
 
 
@@ -100,35 +99,9 @@ def render(result: CheckResult) -> str:
     return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
 
 
-# `report --format json`: the same document, plus `scenarios` when there are any and
+# `report --format json`: the same document, plus `scenarios` and `label_checks` (as
+# `classify --format json` writes them) when there are scenarios, and
 # `delta` when comparing with a base report (`schemas/report.schema.json`).
-
-
-def scenario_document(scenario: ScenarioResult) -> dict:
-    return {
-        "name": scenario.name,
-        "title": scenario.title,
-        "file": scenario.file,
-        "line": scenario.line,
-        "refines": scenario.refines,
-        "labels": list(scenario.labels),
-        "facts": dict(scenario.facts),
-        "sources": list(scenario.sources),
-        "verdicts": [
-            {
-                "lens": v.lens,
-                "heuristic": v.heuristic,
-                "bindings": dict(v.bindings),
-                "reading": v.reading,
-                "verdict": v.verdict,
-                "legacy": v.legacy,
-                "possible": list(v.possible),
-                "depends_on": list(v.depends_on),
-                "probabilities": dict(v.probabilities) if v.probabilities is not None else None,
-            }
-            for v in scenario.verdicts
-        ],
-    }
 
 
 def _figures(figures: CoverageFigures | None) -> dict | None:
@@ -182,7 +155,10 @@ def delta_document(delta: Delta) -> dict:
 def report_document(result: CheckResult, delta: Delta | None = None) -> dict:
     found = document(result)
     if result.scenarios and "scenarios" not in found:
+        from alignment_plan.reporters.classification import label_check_document, scenario_document
+
         found["scenarios"] = [scenario_document(s) for s in result.scenarios]
+        found["label_checks"] = [label_check_document(c) for c in result.label_checks]
     if delta is not None:
         found["delta"] = delta_document(delta)
     return found

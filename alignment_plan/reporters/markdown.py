@@ -99,12 +99,13 @@ def delta_section(delta: Delta, precision: int) -> list[str]:
     changed = [p for p in delta.plans if p.change != "unchanged"]
     for plan in changed:
         figures = ""
-        if plan.before is not None and plan.after is not None:
-            figures = f": {percent(plan.before.covered, plan.before.total, precision)} → {percent(plan.after.covered, plan.after.total, precision)}"
-        out.append(f"**{code(plan.name)}** ({code(plan.file)}), {plan.change}{figures}")
-        out.append("")
-        out += plan_delta_items(plan)
-        out.append("")
+        if plan.before is not None:
+            figures += f": {percent(plan.before.covered, plan.before.total, precision)}"
+        if plan.after is not None:
+            figures += (" → " if figures else ": ") + percent(plan.after.covered, plan.after.total, precision)
+        out += [f"**{code(plan.name)}** ({code(plan.file)}), {plan.change}{figures}", ""]
+        items = plan_delta_items(plan)
+        out += items + ([""] if items else [])
     if not changed:
         out += ["No plan changed.", ""]
     return out
@@ -129,7 +130,7 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
     headings = ("Failure mode", "Owner", "Covered by", "Status", "Cover") + (("Missing",) if show_missing else ())
     rows, skipped = [], 0
     for fm in plan.failure_modes:
-        if skip_covered and (fm.covered or fm.out_of_scope is not None):
+        if skip_covered and fm.covered and fm.out_of_scope is None:
             skipped += 1
             continue
         row = (

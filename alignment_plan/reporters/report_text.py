@@ -91,7 +91,12 @@ def delta_lines(delta: Delta, precision: int = 0) -> list[str]:
     for plan in delta.plans:
         if plan.change == "unchanged":
             continue
-        out.append(f"  plan {plan.name} ({plan.file}): {plan.change}")
+        figures = ""
+        if plan.before is not None:
+            figures += f", {format_percent(plan.before.covered, plan.before.total, precision)}%"
+        if plan.after is not None:
+            figures += (" -> " if figures else ", ") + format_percent(plan.after.covered, plan.after.total, precision) + "%"
+        out.append(f"  plan {plan.name} ({plan.file}): {plan.change}{figures}")
         out += ["    " + line for line in plan_delta_lines(plan)]
     if not any(p.change != "unchanged" for p in delta.plans):
         out.append("  no plan changed")
@@ -136,7 +141,7 @@ def plan_delta_lines(plan: PlanDelta) -> list[str]:
 def plan_rows(plan: PlanResult, show_missing: bool, skip_covered: bool) -> tuple[list[tuple[str, ...]], int]:
     rows, skipped = [], 0
     for fm in plan.failure_modes:
-        if skip_covered and (fm.covered or fm.out_of_scope is not None):
+        if skip_covered and fm.covered and fm.out_of_scope is None:
             skipped += 1
             continue
         covered_by = ", ".join(fm.covered_by) or "-"

@@ -1,0 +1,292 @@
+"""`alignment-plan report`: golden text, Markdown and JSON; the schema; totals, precision and
+the gate; escaping of hostile strings in Markdown; errors that must stay one line."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+import referencing
+
+from alignment_plan.cli import main
+from alignment_plan.reporters import markdown, report_text
+from alignment_plan.result import CheckResult, FailureModeResult, PlanResult, TechniqueResult
+from conftest import ROOT
+
+FIXTURES = "tests/fixtures/report"
+HEAD, BASE, BASE_JSON = f"{FIXTURES}/head", f"{FIXTURES}/base", f"{FIXTURES}/base.json"
+SCHEMAS = ROOT / "alignment_plan" / "schemas"
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["report", "--isolated", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def report_validator() -> jsonschema.Draft202012Validator:
+    check = json.loads((SCHEMAS / "check.schema.json").read_text())
+    report = json.loads((SCHEMAS / "report.schema.json").read_text())
+    registry = referencing.Registry().with_resources(
+        [(schema["$id"], referencing.Resource.from_contents(schema)) for schema in (check, report)]
+    )
+    jsonschema.Draft202012Validator.check_schema(report)
+    return jsonschema.Draft202012Validator(report, registry=registry)
+
+
+# Golden files -------------------------------------------------------------------------
+
+GOLDEN_RUNS = {
+    "head.txt": (HEAD,),
+    "head-missing-skip.txt": (HEAD, "--show-missing", "--skip-covered", "--precision", "1"),
+    "head.md": (HEAD, "--format", "markdown", "--show-missing"),
+    "head.json": (HEAD, "--format", "json"),
+    "compare.txt": (HEAD, "--compare", BASE_JSON),
+    "compare.md": (HEAD, "--format", "markdown", "--compare", BASE_JSON),
+    "compare.json": (HEAD, "--format", "json", "--compare", BASE_JSON),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_RUNS))
+def test_golden(name, golden, capsys):
+    code, out, err = run(capsys, *GOLDEN_RUNS[name])
+    assert code == 0, err
+    golden(f"report/{name}", out)
+
+
+def test_text_is_a_coverage_table_with_a_total_row(capsys):
+    _, out, _ = run(capsys, HEAD)
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("Failure mode"))
+    assert header.split() == ["Failure", "mode", "Owner", "Covered", "by", "Status", "Cover"]
+    row = next(line for line in lines if line.startswith("reward_tampering"))
+    assert row.split() == ["reward_tampering", "feedback_process", "-", "-", "no"]
+    assert re.search(r"^TOTAL\s+2 of 4 covered\s+50%$", out, re.M)
+    assert "TOTAL: 6 of 9 failure modes covered in 3 plans: 67%" in out
+
+
+def test_show_missing_names_the_steps_and_the_deciding_facts(capsys):
+    _, out, _ = run(capsys, HEAD, "--show-missing")
+    row = next(line for line in out.splitlines() if line.startswith("hidden_knowledge") and "open" in line)
+    assert row.rstrip().endswith("no technique in find_and_fix; deciding facts: training.output_good")
+    _, plain, _ = run(capsys, HEAD)
+    assert "deciding facts" not in plain
+
+
+def test_skip_covered_leaves_out_covered_rows_but_counts_them(capsys):
+    _, out, _ = run(capsys, HEAD, "--skip-covered")
+    assert not re.search(r"^deception\s", out, re.M)
+    assert re.search(r"^hidden_knowledge\s", out, re.M)
+    assert "3 covered failure modes skipped." in out
+    assert re.search(r"^TOTAL\s+3 of 4 covered\s+75%$", out, re.M)
+
+
+def test_json_is_the_check_document_plus_what_the_report_adds(capsys):
+    _, out, _ = run(capsys, HEAD, "--format", "json", "--compare", BASE_JSON)
+    document = json.loads(out)
+    report_validator().validate(document)
+    check = json.loads((SCHEMAS / "check.schema.json").read_text())
+    jsonschema.validate(document, check)  # a report is still a valid check document
+    support = next(p for p in document["plans"] if p["name"] == "support_bot")
+    assert support["assumptions"] == [
+        {"failure_mode": "hidden_knowledge", "fact": "training.output_good", "value": True, "line": 39}
+    ]
+    assert support["lens_slots"] == ["good_feedback"]
+    injection = next(fm for fm in support["failure_modes"] if fm["name"] == "prompt_injection")
+    assert injection["facts"]["deployment.novel"] is True
+    assert {"delta", "scenarios"} <= set(document)
+
+
+def test_report_schema_rejects_a_broken_delta(capsys):
+    _, out, _ = run(capsys, HEAD, "--format", "json", "--compare", BASE_JSON)
+    document = json.loads(out)
+    document["delta"]["plans"][0]["owner_changes"][0]["reasons"] = []
+    with pytest.raises(jsonschema.ValidationError):
+        report_validator().validate(document)
+    document = json.loads(out)
+    del document["plans"][0]["assumptions"]
+    with pytest.raises(jsonschema.ValidationError):
+        report_validator().validate(document)
+
+
+def test_check_json_of_the_base_is_a_valid_compare_input(tmp_path, capsys):
+    """`check --format json` on the base branch is what CI will usually have."""
+    base = tmp_path / "base.json"
+    assert main(["check", "--isolated", "--format", "json", "-o", str(base), BASE]) in (0, 1)
+    capsys.readouterr()
+    code, out, err = run(capsys, HEAD, "--compare", str(base))
+    assert code == 0, err
+    assert "owner changed: deception: feedback_process -> find_and_fix" in out
+
+
+# Totals, precision, gate --------------------------------------------------------------
+
+
+def test_total_is_just_the_number(capsys):
+    assert run(capsys, HEAD, "--format", "total")[1] == "67\n"
+    assert run(capsys, HEAD, "--format", "total", "--precision", "2")[1] == "66.67\n"
+    assert run(capsys, HEAD, "--format", "total", "--compare", BASE_JSON)[1] == "67\n"
+
+
+@pytest.mark.parametrize(
+    ("covered", "total", "precision", "shown"),
+    [(0, 0, 0, "100"), (999, 1000, 0, "99"), (1, 1000, 0, "1"), (1, 3, 2, "33.33"), (2, 3, 0, "67"), (0, 5, 1, "0.0")],
+)
+def test_percent_is_never_rounded_to_100_or_0_falsely(covered, total, precision, shown):
+    assert report_text.format_percent(covered, total, precision) == shown
+
+
+def test_gate_passes_and_fails_like_check(capsys):
+    code, _, err = run(capsys, HEAD, "--fail-under", "60")
+    assert code == 0 and err == ""
+    code, _, err = run(capsys, HEAD, "--fail-under", "70", "--format", "total")
+    assert code == 1
+    assert "total coverage 66.7% is below the required 70%" in err
+    for uncovered in ("pull_request_assistant/hidden_knowledge", "support_bot/hidden_knowledge", "support_bot/reward_tampering"):
+        assert uncovered in err
+    code, _, err = run(capsys, HEAD, "--fail-under-step", "feedback_process=100")
+    assert code == 1
+    assert "coverage of `feedback_process`" in err and "support_bot/reward_tampering" in err
+    assert "support_bot/hidden_knowledge" not in err  # owned by find_and_fix only
+    code, _, err = run(capsys, HEAD, "--fail-under-step", "scoped_agent=1")
+    assert code == 2 and "STEP=N" in err
+
+
+def test_gate_reads_the_configuration(tmp_path, capsys):
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.alignment-plan]\nfail-under = 90\nmin-status = "prototype"\n')
+    code = main(["report", "--config", str(config), "--format", "total", HEAD])
+    out, err = capsys.readouterr()
+    assert code == 1 and "below the required 90%" in err
+    assert out == "56\n"  # `debate` (research) no longer covers sycophancy: 5 of 9
+
+
+def test_findings_at_error_severity_fail_the_report(tmp_path, capsys):
+    broken = tmp_path / "broken.plan"
+    broken.write_text("use std\nplan p \"P\" {\n    considers no_such_failure_mode\n}\n")
+    code, out, err = run(capsys, str(broken))
+    assert code == 1
+    assert "at error severity" in err and "Traceback" not in err
+
+
+# Errors -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("not json", "not JSON"),
+        ("[]", "`the document` is missing or is not a dict"),
+        ('{"plans": [{"name": "x"}]}', "`plans[0].failure_modes` is missing"),
+        ('{"plans": [{"name": "x", "failure_modes": [{"name": "y", "owner": 3, "covered": true}]}]}', "plans[0].failure_modes[0].owner"),
+        ('{"plans": [{"name": "x", "failure_modes": [{"name": "y", "owner": "none", "covered": 1}]}]}', "plans[0].failure_modes[0].covered"),
+        ("[" * 100000, "not JSON"),
+    ],
+)
+def test_unusable_base_is_one_line_exit_2(tmp_path, capsys, content, expected):
+    base = tmp_path / "base.json"
+    base.write_text(content)
+    code, out, err = run(capsys, HEAD, "--compare", str(base))
+    assert code == 2 and out == ""
+    assert expected in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_usage_errors(tmp_path, capsys):
+    assert run(capsys, HEAD, "--compare", str(tmp_path / "missing.json"))[0] == 2
+    assert run(capsys, "no/such/dir")[0] == 2
+    assert run(capsys, HEAD, "-d", str(tmp_path))[0] == 2  # -d is for html
+    assert run(capsys, HEAD, "--format", "html", "-o", "x")[0] == 2
+    assert run(capsys, HEAD, "--precision", "x")[0] == 2
+    assert run(capsys, HEAD, "--fail-under", "101")[0] == 2
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("")
+    code, _, err = run(capsys, HEAD, "--format", "html", "-d", str(not_a_dir))
+    assert code == 2 and "not a directory" in err
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_output_file(tmp_path, capsys):
+    target = tmp_path / "report.md"
+    code, out, _ = run(capsys, HEAD, "--format", "markdown", "-o", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text().startswith("# Alignment plan coverage\n")
+
+
+# Markdown escaping --------------------------------------------------------------------
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "name | with | pipes",
+    "[click](javascript:alert(1))",
+    "![img](https://tracker.invalid/x.png)",
+    "`code` and *stars* and _under_ and ~~strike~~",
+    "line\nbreak # heading",
+    "&lt;already&gt; & <b>bold</b>",
+    "$x^2$ and \\ backslash",
+]
+
+
+def hostile_result() -> CheckResult:
+    fms, techniques = [], []
+    for index, text in enumerate(HOSTILE):
+        fms.append(
+            FailureModeResult(
+                name=text,
+                title=text,
+                owner="operationalize" if index % 2 else "feedback_process",
+                possible_owners=("feedback_process", text) if index % 2 else ("feedback_process",),
+                depends_on=(text,) if index % 2 else (),
+                covered=index % 3 == 0,
+                covered_by=(text,) if index % 3 == 0 else (),
+                missing_in=() if index % 3 == 0 else (text,),
+                out_of_scope=text if index == 7 else None,
+            )
+        )
+        techniques.append(
+            TechniqueResult(name=text, title=text, step="feedback_process", status=text, evidence=(text,), addresses=(text,), fixes=(), line=1)
+        )
+    plan = PlanResult(
+        name=HOSTILE[0], title=HOSTILE[2], file=HOSTILE[1], line=1, bindings=((HOSTILE[4], HOSTILE[3]),),
+        unbound=(HOSTILE[5],), threshold="research", failure_modes=tuple(fms), techniques=tuple(techniques),
+        covered=3, total=7, percent=42.9,
+    )
+    return CheckResult(files=(HOSTILE[1],), diagnostics=(), plans=(plan,), rules=())
+
+
+def test_markdown_escapes_hostile_strings():
+    text = markdown.render(hostile_result(), show_missing=True, title=HOSTILE[0])
+    ours = re.sub(r"</?(details|summary|b|code)( open)?>", "", text)
+    assert not re.search(r"(?<!\\)<", ours), "an unescaped < outside the report's own tags"
+    assert "](" not in text.replace("\\](", "").replace("\\]\\(", "")  # no live link or image
+    for line in text.splitlines():
+        if line.startswith("|") and not line.startswith("|--") and not line.startswith("|---"):
+            cells = re.split(r"(?<!\\)\|", line)[1:-1]
+            assert len(cells) in (4, 6), line  # plan table, or plan section with Missing
+    assert "\\<script\\>" in text and "\\|" in text and "\\$x^2\\$" in text
+    summary = next(line for line in text.splitlines() if line.startswith("<details"))
+    assert "&lt;script&gt;" in summary  # HTML block: escaped as HTML, not Markdown
+
+
+def test_markdown_escape_renders_back_to_the_text():
+    """Undoing CommonMark backslash escapes gives the original (whitespace folded)."""
+    for text in HOSTILE:
+        escaped = markdown.escape(text)
+        assert re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", escaped) == " ".join(text.split())
+
+
+def test_markdown_stays_within_a_pr_comment(monkeypatch):
+    monkeypatch.setattr(markdown, "MAX_CHARS", 2500)
+    result = hostile_result()
+    many = CheckResult(files=result.files, diagnostics=(), plans=result.plans * 10, rules=())
+    text = markdown.render(many)
+    assert len(text) <= 2500 + 200
+    assert re.search(r"_\d+ plan sections left out to fit a PR comment", text)
