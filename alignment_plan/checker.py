@@ -101,7 +101,7 @@ def check_paths(paths: Iterable[Path], options: Options = Options(), root: Path 
         ignored = options.file_ignores(path)
         found, silenced = run_with_suppressions(
             ModuleContext(scope, analyses, evaluator),
-            workspace.source_lines(module.path),
+            lambda: workspace.source_lines(module.path),
             lambda rule: options.enabled(rule) and rule.code not in ignored,
             options.severities,
         )

@@ -20,11 +20,11 @@ from typing import Any
 
 import attrs
 
+from alignment_plan.gate import STEP_NAMES
 from alignment_plan.nodes import STATUSES
 
 SECTION = "tool.alignment-plan"
 FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
-STEP_NAMES = ("feedback_process", "find_and_fix")
 SEVERITIES = ("error", "warning", "info")
 
 DEFAULTS: dict[str, Any] = {

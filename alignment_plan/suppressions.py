@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -44,9 +44,11 @@ class Parsed:
     problems: tuple[SuppressionProblem, ...]
 
 
-def parse_suppressions(module: nodes.Module, lines: list[str] | tuple[str, ...]) -> Parsed:
-    """Every suppression directive in `module`'s comments; `lines` is its source text."""
+def parse_suppressions(module: nodes.Module, source: Callable[[], Sequence[str]]) -> Parsed:
+    """Every suppression directive in `module`'s comments; `source` gives its lines, and is
+    called only when there is a directive (most files have none)."""
     suppressions, problems = [], []
+    lines: Sequence[str] | None = None
     for comment in module.comments:
         for match in _DIRECTIVE.finditer(comment.text):
             start = comment.span.column + match.start()
@@ -70,6 +72,7 @@ def parse_suppressions(module: nodes.Module, lines: list[str] | tuple[str, ...])
             if form.group("kind") == "ignore-file":
                 line = None
             else:
+                lines = source() if lines is None else lines
                 before = lines[comment.span.line - 1][: comment.span.column - 1] if comment.span.line <= len(lines) else ""
                 # Alone on its line, a comment speaks about the next line.
                 line = comment.span.line + 1 if not before.strip() else comment.span.line
@@ -112,14 +115,14 @@ def apply_suppressions(
 
 def run_with_suppressions(
     context: ModuleContext,
-    lines: list[str] | tuple[str, ...],
+    source: Callable[[], Sequence[str]],
     enabled: Callable[[Rule], bool],
     severities: Mapping[str, Severity],
 ) -> tuple[list[Diagnostic], int]:
     """Run the enabled rules on one module, apply its suppressions, then run the hygiene
     rules on what the suppressions did. Returns the findings kept and the number silenced."""
     found = run_rules(context, lambda r: enabled(r) and r.code not in AFTER_SUPPRESSIONS, severities)
-    parsed = parse_suppressions(context.module, lines)
+    parsed = parse_suppressions(context.module, source)
     judged = frozenset(r.code for r in RULES.values() if enabled(r) and r.code not in AFTER_SUPPRESSIONS)
     kept, silenced, unused = apply_suppressions(found, parsed.suppressions, judged)
     hygiene_context = SuppressionContext(

@@ -87,7 +87,7 @@ def test_file_level_wins_and_leaves_the_inline_one_unused(plan):
 
 
 def parsed(text: str):
-    return parse_suppressions(parse_module("t.plan", text), text.splitlines())
+    return parse_suppressions(parse_module("t.plan", text), text.splitlines)
 
 
 def test_directive_forms():

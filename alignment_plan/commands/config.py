@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from alignment_plan.config import FORMATS
 from alignment_plan.nodes import STATUSES
-
-FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
 
 
 def _codes(text: str) -> tuple[str, ...]:

@@ -25,16 +25,16 @@ def render(result: CheckResult) -> str:
     unreadable = {error.file: error for error in result.file_errors}
     total = failures = errors = 0
     for file in sorted(set(result.files) | set(by_file) | set(unreadable)):
-        suite = ET.SubElement(root, "testsuite", name=file)
+        suite = ET.SubElement(root, "testsuite", name=_xml(file))
         cases = failed = broken = 0
         if file in unreadable:
-            case = ET.SubElement(suite, "testcase", name="read", classname=file)
+            case = ET.SubElement(suite, "testcase", name="read", classname=_xml(file))
             ET.SubElement(case, "error", message=_xml(f"cannot read file: {unreadable[file].message}"), type="unreadable")
             cases, broken = 1, 1
         for d in by_file.get(file, ()):
             case = ET.SubElement(
-                suite, "testcase", name=f"{d.code} {d.rule} at {d.span.line}:{d.span.column}", classname=file,
-                file=file, line=str(d.span.line),
+                suite, "testcase", name=f"{d.code} {d.rule} at {d.span.line}:{d.span.column}", classname=_xml(file),
+                file=_xml(file), line=str(d.span.line),
             )
             failure = ET.SubElement(case, "failure", message=_xml(d.message), type=d.severity.value)
             failure.text = _xml(
@@ -43,7 +43,7 @@ def render(result: CheckResult) -> str:
             )
             cases, failed = cases + 1, failed + 1
         if cases == 0:
-            ET.SubElement(suite, "testcase", name="check", classname=file)
+            ET.SubElement(suite, "testcase", name="check", classname=_xml(file))
             cases = 1
         suite.set("tests", str(cases))
         suite.set("failures", str(failed))
