@@ -269,31 +269,56 @@ def definition_combinations(scope: Scope, lens: nodes.LensDecl) -> tuple[tuple[n
     return tuple(done)
 
 
+def relevant_facts(scope: Scope, lens: nodes.LensDecl, bindings: Mapping[str, nodes.DefinitionDecl]) -> frozenset[str]:
+    """The facts a lens can read under `bindings`: its verdict on a story depends on these only."""
+    found: set[str] = set()
+    expanded: set[str] = set()
+    pending = [rule.condition for rule in lens.rules]
+    while pending:
+        for ref in nodes.references(pending.pop()):
+            name = ref.name.text
+            if name in scope.slots and name not in scope.facts:
+                if name in bindings and name not in expanded:
+                    expanded.add(name)
+                    pending.append(bindings[name].body)
+            else:
+                found.add(name)
+    return frozenset(found)
+
+
 def classify(
-    scope: Scope, evaluator: Evaluator, story: Story, priors: Mapping[str, Fraction] | None = None
+    scope: Scope,
+    evaluator: Evaluator,
+    story: Story,
+    priors: Mapping[str, Fraction] | None = None,
+    memo: dict | None = None,
 ) -> Classification:
-    """The verdict of every lens in scope on `story`, under every combination, both readings."""
+    """The verdict of every lens in scope on `story`, under every combination, both readings.
+
+    `memo`, shared across the stories of one scope, reuses a verdict for every story that
+    agrees on the facts (and priors) the lens can read: refinement families and survey
+    files repeat those a lot.
+    """
     in_force = dict(priors if priors is not None else catalog_priors(scope))
     in_force.update(story.priors)
     facts = story.fact_map()
     in_force = {fact: p for fact, p in in_force.items() if fact not in facts}
+    memo = {} if memo is None else memo
     cells = []
     for lens in scope.lenses.values():
         for combination in definition_combinations(scope, lens):
             bindings = {d.slot.text: d for d in combination}
+            names = tuple((d.slot.text, d.name.text) for d in combination)
+            relevant = relevant_facts(scope, lens, bindings)
+            known = tuple(sorted((f, v) for f, v in facts.items() if f in relevant))
+            weighed = {f: p for f, p in in_force.items() if f in relevant}
             for reading in READINGS:
-                verdict = evaluator.verdict(lens, facts, bindings, reading, in_force or None)
-                cells.append(
-                    Cell(
-                        Combination(
-                            lens=lens.name.text,
-                            heuristic=lens.heuristic,
-                            bindings=tuple((d.slot.text, d.name.text) for d in combination),
-                            reading=reading,
-                        ),
-                        verdict,
-                    )
-                )
+                key = (lens.name.text, names, reading, known, tuple(sorted(weighed.items())))
+                verdict = memo.get(key)
+                if verdict is None:
+                    verdict = memo[key] = evaluator.verdict(lens, dict(known), bindings, reading, weighed or None)
+                combo = Combination(lens=lens.name.text, heuristic=lens.heuristic, bindings=names, reading=reading)
+                cells.append(Cell(combo, verdict))
     return Classification(story=story, cells=tuple(cells), priors=tuple(sorted(in_force.items())))
 
 
@@ -426,8 +451,9 @@ def analyze_scenarios(scope: Scope, evaluator: Evaluator | None = None) -> Scena
     evaluator = evaluator if evaluator is not None and evaluator.scope is scope else Evaluator(scope)
     stories = scenario_stories(scope)
     priors = catalog_priors(scope)
+    memo: dict = {}
     tables = tuple(
-        classify(scope, evaluator, stories.by_name[decl.name.text], priors)
+        classify(scope, evaluator, stories.by_name[decl.name.text], priors, memo)
         for decl in scope.module.declarations
         if isinstance(decl, nodes.ScenarioDecl) and scope.scenarios.get(decl.name.text) is decl
     )

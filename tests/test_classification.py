@@ -316,6 +316,39 @@ def test_conflict_of_a_whole_set_with_every_pair_reproducible(tmp_path):
     assert [(c.bindings, c.reading) for c in two.real] == [((("s", "dy"),), "open"), ((("s", "dy"),), "closed")]
 
 
+PAIR_BESIDE_A_REFINEMENT = """use std
+scenario a "the quiz's first scenario" {
+    training.rewarded = true
+    training.output_good = true
+    deployment.bad_action = true
+    deployment.approved = true
+    deployment.judged_good = false
+    label outer
+}
+scenario b "a refinement labelled like its parent" refines a {
+    deployment.novel = true
+    label outer
+}
+scenario c "the quiz's second scenario, told on its own" {
+    training.rewarded = true
+    training.output_good = true
+    training.right_reasons = false
+    training.deceptive = true
+    deployment.bad_action = true
+    deployment.approved = true
+    deployment.judged_good = false
+    story.mentions_cognition = true
+    label inner
+}
+"""
+
+
+def test_conflict_names_the_pair_to_blame_not_a_consistent_refinement(tmp_path):
+    check = analyze_scenarios(scope_of(tmp_path, PAIR_BESIDE_A_REFINEMENT)).label_check
+    assert check.real == ()
+    assert (check.conflict.kind, check.conflict.scenarios) == ("pair", ("a", "c"))
+
+
 def test_conflict_set_finding(tmp_path):
     path = tmp_path / "triangle.plan"
     path.write_text(TRIANGLE, encoding="utf-8")
