@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, settings
+import lark
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
@@ -23,7 +23,7 @@ from alignment_plan.reporters import json_report
 from alignment_plan.resolver import Scope
 from alignment_plan.semantics import NONE, Evaluator, kleene_verdict
 from alignment_plan.syntax import parse_module
-from alignment_plan.syntax.parser import _parser
+from alignment_plan.syntax.parser import grammar_text
 from conftest import ROOT
 
 SPAN = Span("<test>", 1, 1, 1, 2)
@@ -181,6 +181,12 @@ def test_checker_is_total_on_token_soup(tmp_path_factory, text):
     assert not result.file_errors
     for diagnostic in result.diagnostics:
         assert diagnostic.span.line >= 1
+
+
+def _parser() -> lark.Lark:
+    # A fresh, uncached parser: hypothesis reads the grammar object, which a parser
+    # loaded from lark's cache does not keep.
+    return lark.Lark(grammar_text(), parser="lalr", lexer="contextual")
 
 
 def _grammatical_terminals() -> dict:
