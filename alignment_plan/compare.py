@@ -97,7 +97,10 @@ def read_plans(document: Any) -> tuple[BasePlan, ...]:
             for number, item in enumerate(_expect(plan["assumptions"], list, f"{where}.assumptions")):
                 at = f"{where}.assumptions[{number}]"
                 _expect(item, dict, at)
-                key = (_expect(item.get("failure_mode"), str, f"{at}.failure_mode"), _expect(item.get("fact"), str, f"{at}.fact"))
+                key = (
+                    _expect(item.get("failure_mode"), str, f"{at}.failure_mode"),
+                    _expect(item.get("fact"), str, f"{at}.fact"),
+                )
                 assumptions[key] = _expect(item.get("value"), bool, f"{at}.value")
         failure_modes = {}
         for number, fm in enumerate(_expect(plan.get("failure_modes"), list, f"{where}.failure_modes")):

@@ -6,12 +6,12 @@ import copy
 import json
 
 import pytest
+from conftest import ROOT
 
 from alignment_plan.checker import Options, check_paths
 from alignment_plan.compare import BaseReportError, compare, compare_text, parse_base, read_plans
 from alignment_plan.reporters import json_report
 from alignment_plan.result import OwnerReason
-from conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "report"
 
@@ -101,7 +101,9 @@ def test_a_base_without_the_new_fields_still_compares(head, base_document):
     bot = plan_of(delta_of(old, head), "support_bot")
     assert change_of(bot, "prompt_injection").reasons == (OwnerReason("unexplained", "", None, None),)
     assistant = plan_of(delta_of(old, head), "pull_request_assistant")
-    assert change_of(assistant, "deception").reasons == (OwnerReason("binding", "good_feedback", "reasons", "outcomes"),)
+    assert change_of(assistant, "deception").reasons == (
+        OwnerReason("binding", "good_feedback", "reasons", "outcomes"),
+    )
 
 
 def test_a_report_compared_with_itself_has_no_changes(head):
@@ -137,7 +139,10 @@ def test_reason_messages_quote_user_input_through_the_given_function():
     assert reason.message == "binding `good_feedback` changed from `reasons` to `outcomes`"
     assert reason.describe(lambda text: f"<{text}>") == "binding <good_feedback> changed from <reasons> to <outcomes>"
     assert OwnerReason("assumption", "f", None, "true").message == "assumption `f` added: `true` (was not assumed)"
-    assert OwnerReason("story", "f", "false", None).message == "catalog story fact `f` removed: was `false` (now not stated)"
+    assert (
+        OwnerReason("story", "f", "false", None).message
+        == "catalog story fact `f` removed: was `false` (now not stated)"
+    )
 
 
 def test_compare_text_reads_version_and_rejects_bad_shapes(head):

@@ -9,11 +9,11 @@ import re
 import jsonschema
 import pytest
 import referencing
+from conftest import ROOT
 
 from alignment_plan.cli import main
 from alignment_plan.reporters import markdown, report_text
 from alignment_plan.result import CheckResult, FailureModeResult, PlanResult, TechniqueResult
-from conftest import ROOT
 
 FIXTURES = "tests/fixtures/report"
 HEAD, BASE, BASE_JSON = f"{FIXTURES}/head", f"{FIXTURES}/base", f"{FIXTURES}/base.json"
@@ -69,7 +69,7 @@ def test_text_is_a_coverage_table_with_a_total_row(capsys):
     assert header.split() == ["Failure", "mode", "Owner", "Covered", "by", "Status", "Cover"]
     row = next(line for line in lines if line.startswith("reward_tampering"))
     assert row.split() == ["reward_tampering", "feedback_process", "-", "-", "no"]
-    assert re.search(r"^TOTAL\s+2 of 4 covered\s+50%$", out, re.M)
+    assert re.search(r"^TOTAL\s+2 of 4 covered\s+50%$", out, re.MULTILINE)
     assert "TOTAL: 6 of 9 failure modes covered in 3 plans: 67%" in out
 
 
@@ -83,10 +83,10 @@ def test_show_missing_names_the_steps_and_the_deciding_facts(capsys):
 
 def test_skip_covered_leaves_out_covered_rows_but_counts_them(capsys):
     _, out, _ = run(capsys, HEAD, "--skip-covered")
-    assert not re.search(r"^deception\s", out, re.M)
-    assert re.search(r"^hidden_knowledge\s", out, re.M)
+    assert not re.search(r"^deception\s", out, re.MULTILINE)
+    assert re.search(r"^hidden_knowledge\s", out, re.MULTILINE)
     assert "3 covered failure modes skipped." in out
-    assert re.search(r"^TOTAL\s+3 of 4 covered\s+75%$", out, re.M)
+    assert re.search(r"^TOTAL\s+3 of 4 covered\s+75%$", out, re.MULTILINE)
 
 
 def test_json_is_the_check_document_plus_what_the_report_adds(capsys):
@@ -150,7 +150,11 @@ def test_gate_passes_and_fails_like_check(capsys):
     code, _, err = run(capsys, HEAD, "--fail-under", "70", "--format", "total")
     assert code == 1
     assert "total coverage 66.7% is below the required 70%" in err
-    for uncovered in ("pull_request_assistant/hidden_knowledge", "support_bot/hidden_knowledge", "support_bot/reward_tampering"):
+    for uncovered in (
+        "pull_request_assistant/hidden_knowledge",
+        "support_bot/hidden_knowledge",
+        "support_bot/reward_tampering",
+    ):
         assert uncovered in err
     code, _, err = run(capsys, HEAD, "--fail-under-step", "feedback_process=100")
     assert code == 1
@@ -171,8 +175,8 @@ def test_gate_reads_the_configuration(tmp_path, capsys):
 
 def test_findings_at_error_severity_fail_the_report(tmp_path, capsys):
     broken = tmp_path / "broken.plan"
-    broken.write_text("use std\nplan p \"P\" {\n    considers no_such_failure_mode\n}\n")
-    code, out, err = run(capsys, str(broken))
+    broken.write_text('use std\nplan p "P" {\n    considers no_such_failure_mode\n}\n')
+    code, _, err = run(capsys, str(broken))
     assert code == 1
     assert "at error severity" in err and "Traceback" not in err
 
@@ -186,8 +190,14 @@ def test_findings_at_error_severity_fail_the_report(tmp_path, capsys):
         ("not json", "not JSON"),
         ("[]", "`the document` is missing or is not a dict"),
         ('{"plans": [{"name": "x"}]}', "`plans[0].failure_modes` is missing"),
-        ('{"plans": [{"name": "x", "failure_modes": [{"name": "y", "owner": 3, "covered": true}]}]}', "plans[0].failure_modes[0].owner"),
-        ('{"plans": [{"name": "x", "failure_modes": [{"name": "y", "owner": "none", "covered": 1}]}]}', "plans[0].failure_modes[0].covered"),
+        (
+            '{"plans": [{"name": "x", "failure_modes": [{"name": "y", "owner": 3, "covered": true}]}]}',
+            "plans[0].failure_modes[0].owner",
+        ),
+        (
+            '{"plans": [{"name": "x", "failure_modes": [{"name": "y", "owner": "none", "covered": 1}]}]}',
+            "plans[0].failure_modes[0].covered",
+        ),
         ("[" * 100000, "not JSON"),
     ],
 )
@@ -252,12 +262,30 @@ def hostile_result() -> CheckResult:
             )
         )
         techniques.append(
-            TechniqueResult(name=text, title=text, step="feedback_process", status=text, evidence=(text,), addresses=(text,), fixes=(), line=1)
+            TechniqueResult(
+                name=text,
+                title=text,
+                step="feedback_process",
+                status=text,
+                evidence=(text,),
+                addresses=(text,),
+                fixes=(),
+                line=1,
+            )
         )
     plan = PlanResult(
-        name=HOSTILE[0], title=HOSTILE[2], file=HOSTILE[1], line=1, bindings=((HOSTILE[4], HOSTILE[3]),),
-        unbound=(HOSTILE[5],), threshold="research", failure_modes=tuple(fms), techniques=tuple(techniques),
-        covered=3, total=7, percent=42.9,
+        name=HOSTILE[0],
+        title=HOSTILE[2],
+        file=HOSTILE[1],
+        line=1,
+        bindings=((HOSTILE[4], HOSTILE[3]),),
+        unbound=(HOSTILE[5],),
+        threshold="research",
+        failure_modes=tuple(fms),
+        techniques=tuple(techniques),
+        covered=3,
+        total=7,
+        percent=42.9,
     )
     return CheckResult(files=(HOSTILE[1],), diagnostics=(), plans=(plan,), rules=())
 

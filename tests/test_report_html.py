@@ -14,14 +14,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
+from test_report import hostile_result
 
 from alignment_plan.checker import Options, check_paths
 from alignment_plan.cli import main
 from alignment_plan.compare import compare_text
 from alignment_plan.reporters import html as html_report
 from alignment_plan.result import CheckResult, ScenarioResult, VerdictResult
-from conftest import ROOT
-from test_report import hostile_result
 
 FIXTURES = ROOT / "tests" / "fixtures" / "report"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -50,8 +50,19 @@ def site(head, tmp_path_factory) -> Path:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        code = main(["report", "--isolated", "--format", "html", "-d", str(directory), "--compare",
-                     "tests/fixtures/report/base.json", "tests/fixtures/report/head"])
+        code = main(
+            [
+                "report",
+                "--isolated",
+                "--format",
+                "html",
+                "-d",
+                str(directory),
+                "--compare",
+                "tests/fixtures/report/base.json",
+                "tests/fixtures/report/head",
+            ]
+        )
     finally:
         os.chdir(cwd)
     assert code == 0
@@ -77,9 +88,49 @@ class Elements(HTMLParser):
 # Without a browser -------------------------------------------------------------------
 
 SITE_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "a", "header", "nav", "main", "footer", "h1", "h2", "h3", "p",
-    "span", "code", "strong", "br", "dl", "dt", "dd", "section", "ul", "ol", "li", "div", "table", "caption", "thead",
-    "tbody", "tfoot", "tr", "th", "td", "figure", "figcaption", "svg", "rect", "text", "path", "pre", "mark",
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "a",
+    "header",
+    "nav",
+    "main",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "span",
+    "code",
+    "strong",
+    "br",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "ul",
+    "ol",
+    "li",
+    "div",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "figcaption",
+    "svg",
+    "rect",
+    "text",
+    "path",
+    "pre",
+    "mark",
 }
 
 
@@ -129,7 +180,10 @@ def test_hostile_names_everywhere_stay_text():
 
 
 def test_internal_links_and_ids_resolve_without_a_browser(site):
-    ids = {page.name: [a.get("id") for _, a in Elements(page.read_text()).tags if a.get("id")] for page in site.glob("*.html")}
+    ids = {
+        page.name: [a.get("id") for _, a in Elements(page.read_text()).tags if a.get("id")]
+        for page in site.glob("*.html")
+    }
     for page, found in ids.items():
         assert len(found) == len(set(found)), f"duplicate ids in {page}"
     for page in site.glob("*.html"):
@@ -146,23 +200,48 @@ def test_internal_links_and_ids_resolve_without_a_browser(site):
 def scenario_result() -> CheckResult:
     def verdict(lens, reading, value, legacy, match, **extra):
         return VerdictResult(
-            lens=lens, heuristic=lens.endswith("other"), bindings=(("good_feedback", "reasons"),) if lens == "generalization" else (),
-            reading=reading, verdict=value, legacy=legacy, possible=(value,), depends_on=extra.get("depends_on", ()),
-            probabilities=extra.get("probabilities"), matches_label=match,
+            lens=lens,
+            heuristic=lens.endswith("other"),
+            bindings=(("good_feedback", "reasons"),) if lens == "generalization" else (),
+            reading=reading,
+            verdict=value,
+            legacy=legacy,
+            possible=(value,),
+            depends_on=extra.get("depends_on", ()),
+            probabilities=extra.get("probabilities"),
+            matches_label=match,
         )
 
     first = ScenarioResult(
-        name="human_farms", title="Scenario 1 <farms>", file="quiz.plan", line=3, refines=None, labels=("outer",),
-        facts=(("training.rewarded", True),), sources=(),
+        name="human_farms",
+        title="Scenario 1 <farms>",
+        file="quiz.plan",
+        line=3,
+        refines=None,
+        labels=("outer",),
+        facts=(("training.rewarded", True),),
+        sources=(),
         verdicts=(
             verdict("generalization", "open", "ambiguous", "ambiguous", False, depends_on=("training.right_reasons",)),
-            verdict("deception_vs_other", "open", "ambiguous", "ambiguous", False,
-                    probabilities=(("other", 0.99), ("deception", 0.01))),
+            verdict(
+                "deception_vs_other",
+                "open",
+                "ambiguous",
+                "ambiguous",
+                False,
+                probabilities=(("other", 0.99), ("deception", 0.01)),
+            ),
         ),
     )
     second = ScenarioResult(
-        name="human_farms_deceptive", title="Scenario 2", file="quiz.plan", line=9, refines="human_farms", labels=("inner",),
-        facts=(("training.rewarded", True), ("training.deceptive", True)), sources=(),
+        name="human_farms_deceptive",
+        title="Scenario 2",
+        file="quiz.plan",
+        line=9,
+        refines="human_farms",
+        labels=("inner",),
+        facts=(("training.rewarded", True), ("training.deceptive", True)),
+        sources=(),
         verdicts=(
             verdict("generalization", "open", "feedback_process", "outer", False),
             verdict("deception_vs_other", "open", "deception", "inner", True),
@@ -191,7 +270,7 @@ def test_plan_pages_show_their_own_findings(head):
     inside, outside = html_report.plan_findings(head, bot)
     assert inside and all(d.span.line >= bot.line for d in inside)
     assert "AP308" in {d.code for d in inside}  # `stakes = low` is in support_bot
-    first, rest = html_report.plan_findings(head, assistant)
+    first, _ = html_report.plan_findings(head, assistant)
     assert first and all(assistant.line <= d.span.line < bot.line for d in first)
     assert {id(d) for d in outside} == {id(d) for d in first}
 
@@ -234,10 +313,16 @@ def open_page(browser):
         page = context.new_page()
         page.emulate_media(media=media)
         problems: list[str] = []
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+        )
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
         page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
-        page.on("request", lambda request: None if request.url.startswith("file://") else problems.append(f"network: {request.url}"))
+        page.on(
+            "request",
+            lambda request: None if request.url.startswith("file://") else problems.append(f"network: {request.url}"),
+        )
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
         return page, problems
@@ -272,9 +357,15 @@ def test_every_page_loads_clean_and_fits_a_phone(site, open_page):
 
 
 def test_the_matrix_says_who_owns_what(site, open_page):
-    page, problems = open_page(site / "plan-assistant-support_bot.html")
+    page, _ = open_page(site / "plan-assistant-support_bot.html")
     headings = page.locator("table.matrix thead th").all_inner_texts()
-    assert [h.strip() for h in headings] == ["Failure mode", "operationalize", "feedback_process", "find_and_fix", "Coverage"]
+    assert [h.strip() for h in headings] == [
+        "Failure mode",
+        "operationalize",
+        "feedback_process",
+        "find_and_fix",
+        "Coverage",
+    ]
     operationalize, feedback, find_and_fix, coverage = row_cells(page, "hidden_knowledge")
     assert operationalize == "decided"
     assert "not the owner; addressed here by overseer_assist (prototype)" in feedback
@@ -288,9 +379,12 @@ def test_the_matrix_says_who_owns_what(site, open_page):
     phone, _ = open_page(site / "plan-assistant-support_bot.html", width=390)
     screenshot(phone, "report-plan-phone.png")
     # on a phone each failure mode is a card whose cells name their step
-    assert phone.locator("table.matrix tr:has(th#fm-hidden_knowledge) td").first.evaluate(
-        "cell => getComputedStyle(cell, '::before').content"
-    ) == '"operationalize: "'
+    assert (
+        phone.locator("table.matrix tr:has(th#fm-hidden_knowledge) td").first.evaluate(
+            "cell => getComputedStyle(cell, '::before').content"
+        )
+        == '"operationalize: "'
+    )
 
     page, _ = open_page(site / "plan-assistant-pull_request_assistant.html")
     operationalize, feedback, find_and_fix, coverage = row_cells(page, "hidden_knowledge")
@@ -305,7 +399,9 @@ def test_links_resolve_and_the_diagram_links_into_the_matrix(site, open_page):
     for path in sorted(site.glob("*.html")):
         page, _ = open_page(path)
         ids[path.name] = set(page.eval_on_selector_all("[id]", "nodes => nodes.map(n => n.id)"))
-        links[path.name] = page.eval_on_selector_all("a[href], svg a", "links => links.map(a => a.getAttribute('href'))")
+        links[path.name] = page.eval_on_selector_all(
+            "a[href], svg a", "links => links.map(a => a.getAttribute('href'))"
+        )
     for name, hrefs in links.items():
         assert hrefs, name
         for href in hrefs:
@@ -318,7 +414,9 @@ def test_links_resolve_and_the_diagram_links_into_the_matrix(site, open_page):
     page, _ = open_page(site / "plan-assistant-support_bot.html")
     diagram = page.locator("figure svg")
     assert diagram.get_attribute("aria-labelledby") == "diagram-title"
-    assert "2 · feedback_process" in diagram.text_content() and "■ injection_red_team [deployed]" in diagram.text_content()
+    assert (
+        "2 · feedback_process" in diagram.text_content() and "■ injection_red_team [deployed]" in diagram.text_content()
+    )
     page.locator("svg a[href='#fm-prompt_injection']").first.click()
     assert page.evaluate("location.hash") == "#fm-prompt_injection"
     assert page.evaluate("document.querySelector(':target').tagName") == "TH"
@@ -375,10 +473,13 @@ def test_colour_is_never_the_only_signal(site, open_page):
 def test_print_layout(site, open_page):
     page, problems = open_page(site / "plan-assistant-support_bot.html", media="print")
     assert page.locator("header nav").evaluate("nav => getComputedStyle(nav).display") == "none"
-    after = page.locator("a[href^='https://example.org/filter-eval']").evaluate("a => getComputedStyle(a, '::after').content")
+    after = page.locator("a[href^='https://example.org/filter-eval']").evaluate(
+        "a => getComputedStyle(a, '::after').content"
+    )
     assert "https://example.org/filter-eval" in after
     assert page.locator(".table-wrap").first.evaluate("d => getComputedStyle(d).overflowX") == "visible"
-    page.pdf(path=str(ARTIFACTS / "report-plan.pdf")) if ARTIFACTS.exists() else None
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "report-plan.pdf"))
     assert problems == []
 
 

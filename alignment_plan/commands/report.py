@@ -61,13 +61,23 @@ def register(subparsers) -> None:
         help="text (default), markdown (for a PR comment or job summary), json, total (just the "
         "percentage, even with --compare) or html (a static site, see -d)",
     )
-    parser.add_argument("-d", "--directory", metavar="DIR", help=f"html: write the site here (default: {DEFAULT_DIRECTORY})")
+    parser.add_argument(
+        "-d", "--directory", metavar="DIR", help=f"html: write the site here (default: {DEFAULT_DIRECTORY})"
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="text, markdown, json, total: write to FILE")
-    parser.add_argument("--show-missing", action="store_true", help="add a Missing column: steps lacking a technique, deciding facts")
+    parser.add_argument(
+        "--show-missing", action="store_true", help="add a Missing column: steps lacking a technique, deciding facts"
+    )
     parser.add_argument("--skip-covered", action="store_true", help="leave covered failure modes out of the tables")
-    parser.add_argument("--precision", type=precision, default=0, metavar="N", help="digits after the decimal point (default: 0)")
-    parser.add_argument("--compare", metavar="BASE.json", type=Path, help="add a delta against a JSON report of the base branch")
-    parser.add_argument("--fail-under", type=percentage, metavar="N", help="exit 1 when total coverage is below N percent")
+    parser.add_argument(
+        "--precision", type=precision, default=0, metavar="N", help="digits after the decimal point (default: 0)"
+    )
+    parser.add_argument(
+        "--compare", metavar="BASE.json", type=Path, help="add a delta against a JSON report of the base branch"
+    )
+    parser.add_argument(
+        "--fail-under", type=percentage, metavar="N", help="exit 1 when total coverage is below N percent"
+    )
     parser.add_argument(
         "--fail-under-step",
         type=step_threshold,
@@ -81,7 +91,9 @@ def register(subparsers) -> None:
         choices=STATUSES,
         help="lowest technique status that counts toward coverage (default: research)",
     )
-    parser.add_argument("--config", metavar="FILE", type=Path, help="read this pyproject.toml instead of searching for one")
+    parser.add_argument(
+        "--config", metavar="FILE", type=Path, help="read this pyproject.toml instead of searching for one"
+    )
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--title", default="Alignment plan coverage", help="html, markdown: the report's title")
     parser.set_defaults(run=run)
@@ -140,7 +152,9 @@ def run(args) -> int:
         if directory.exists() and not directory.is_dir():
             return fail(f"`{directory}` exists and is not a directory")
         written = html.write_site(result, directory, delta=delta, precision=args.precision, title=args.title)
-        print(f"wrote HTML report to {directory / 'index.html'} ({len(written)} pages)")
+        print(
+            f"wrote HTML report to {directory / 'index.html'} ({len(written)} page{'s' if len(written) != 1 else ''})"
+        )
     else:
         write_output(render(args, result, delta), args.output)
 
@@ -149,8 +163,11 @@ def run(args) -> int:
         status = EXIT_TROUBLE
     elif result.has_errors:
         count = sum(1 for d in result.diagnostics if d.severity.value == "error")
-        print(f"alignment-plan: {count} finding{'s' if count != 1 else ''} at error severity; "
-              "`alignment-plan check` shows them", file=sys.stderr)
+        print(
+            f"alignment-plan: {count} finding{'s' if count != 1 else ''} at error severity; "
+            "`alignment-plan check` shows them",
+            file=sys.stderr,
+        )
         status = EXIT_FINDINGS
     failures = coverage_gate(result.plans, settings["fail-under"], settings["fail-under-step"])
     for failure in failures:

@@ -35,7 +35,11 @@ from alignment_plan.result import (
 )
 
 STEPS = ("operationalize", "feedback_process", "find_and_fix")
-STEP_LABELS = {"operationalize": "1 · operationalize", "feedback_process": "2 · feedback_process", "find_and_fix": "3 · find_and_fix"}
+STEP_LABELS = {
+    "operationalize": "1 · operationalize",
+    "feedback_process": "2 · feedback_process",
+    "find_and_fix": "3 · find_and_fix",
+}
 _SAFE_URL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 _CODE = re.compile(r"`([^`]*)`")
 
@@ -241,11 +245,23 @@ def plan_delta_html(plan: PlanDelta, link) -> str:
     if plan.change == "removed" and plan.before is not None:
         items.append(f"<li>Plan removed; it covered {plan.before.covered} of {plan.before.total}.</li>")
     if plan.newly_uncovered:
-        items.append("<li>✗ <strong>Newly uncovered:</strong> " + ", ".join(change_html(c, link) for c in plan.newly_uncovered) + "</li>")
+        items.append(
+            "<li>✗ <strong>Newly uncovered:</strong> "
+            + ", ".join(change_html(c, link) for c in plan.newly_uncovered)
+            + "</li>"
+        )
     if plan.newly_covered:
-        items.append("<li>✓ <strong>Newly covered:</strong> " + ", ".join(change_html(c, link) for c in plan.newly_covered) + "</li>")
+        items.append(
+            "<li>✓ <strong>Newly covered:</strong> "
+            + ", ".join(change_html(c, link) for c in plan.newly_covered)
+            + "</li>"
+        )
     if plan.scoped_out:
-        items.append("<li>– <strong>Newly out of scope:</strong> " + ", ".join(change_html(c, link) for c in plan.scoped_out) + "</li>")
+        items.append(
+            "<li>– <strong>Newly out of scope:</strong> "
+            + ", ".join(change_html(c, link) for c in plan.scoped_out)
+            + "</li>"
+        )
     for change in plan.owner_changes:
         reasons = "".join(f"<li>because {reason.describe(code)}</li>" for reason in change.reasons)
         items.append(
@@ -320,7 +336,11 @@ def coverage_cell(fm: FailureModeResult) -> str:
         return f'<td class="cell idle" data-label="Coverage">– out of scope: {e(fm.out_of_scope)}</td>'
     if fm.owner == "none":
         return '<td class="cell uncovered" data-label="Coverage">✗ no step owns it</td>'
-    symbol, css = {"yes": ("✓ covered", "covered"), "no": ("✗ uncovered", "uncovered"), "partly": ("◐ partly covered", "partly")}[word]
+    symbol, css = {
+        "yes": ("✓ covered", "covered"),
+        "no": ("✗ uncovered", "uncovered"),
+        "partly": ("◐ partly covered", "partly"),
+    }[word]
     return f'<td class="cell {css}" data-label="Coverage">{symbol}</td>'
 
 
@@ -356,7 +376,11 @@ def _clip(text: str, limit: int = 60) -> str:
 def diagram(plan: PlanResult, anchors: Anchors) -> str:
     """The three steps, top to bottom, as inline SVG; failure mode names link into the matrix."""
     width, pad, line = 400, 14, 20
-    colours = {"operationalize": ("#fef3c7", "#b45309"), "feedback_process": ("#dbeafe", "#2563eb"), "find_and_fix": ("#ede9fe", "#7c3aed")}
+    colours = {
+        "operationalize": ("#fef3c7", "#b45309"),
+        "feedback_process": ("#dbeafe", "#2563eb"),
+        "find_and_fix": ("#ede9fe", "#7c3aed"),
+    }
     y, parts = 8, []
 
     def text(x: int, y: int, value: str, css: str, href: str | None, full: str | None) -> str:
@@ -395,7 +419,9 @@ def diagram(plan: PlanResult, anchors: Anchors) -> str:
                 lines.append((pad + 8, "no techniques", "muted", None, None))
         height = pad + line * len(lines)
         fill, stroke = colours[step]
-        parts.append(f'<rect x="4" y="{y}" width="{width - 8}" height="{height}" rx="8" fill="{fill}" stroke="{stroke}" stroke-width="2"/>')
+        parts.append(
+            f'<rect x="4" y="{y}" width="{width - 8}" height="{height}" rx="8" fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
+        )
         baseline = y + pad + 6
         for x, value, css, href, full in lines:
             parts.append(text(x, baseline, value, css, href, full))
@@ -428,7 +454,11 @@ def open_ownership(plan: PlanResult, anchors: Anchors) -> str:
             f'<li><a href="#{anchors(fm.name)}">{code(fm.name)}</a>: owned by '
             + " or ".join(step_tag(o) for o in fm.possible_owners)
             + f", depending on {facts}. "
-            + ("Covered either way." if fm.covered else "Not covered in " + ", ".join(step_tag(s) for s in fm.missing_in) + ".")
+            + (
+                "Covered either way."
+                if fm.covered
+                else "Not covered in " + ", ".join(step_tag(s) for s in fm.missing_in) + "."
+            )
             + "</li>"
         )
     return (
@@ -444,7 +474,10 @@ def techniques_table(plan: PlanResult, anchors: Anchors) -> str:
     known = {fm.name for fm in plan.failure_modes}
     rows = []
     for t in plan.techniques:
-        addresses = ", ".join(f'<a href="#{anchors(n)}">{code(n)}</a>' if n in known else code(n) for n in t.addresses) or "nothing"
+        addresses = (
+            ", ".join(f'<a href="#{anchors(n)}">{code(n)}</a>' if n in known else code(n) for n in t.addresses)
+            or "nothing"
+        )
         evidence = "<br>".join(evidence_link(x) for x in t.evidence) or '<span class="note">none given</span>'
         rows.append(
             f'<tr><th scope="row">{code(t.name)}<br><span class="note">{e(t.title)}</span></th><td>{step_tag(t.step)}</td>'
@@ -453,7 +486,10 @@ def techniques_table(plan: PlanResult, anchors: Anchors) -> str:
         )
     table = (
         "<table><caption>Techniques, their status and evidence</caption><thead><tr>"
-        + "".join(f'<th scope="col">{h}</th>' for h in ("Technique", "Step", "Status", "Addresses", "Fixes", "Evidence", "Line"))
+        + "".join(
+            f'<th scope="col">{h}</th>'
+            for h in ("Technique", "Step", "Status", "Addresses", "Fixes", "Evidence", "Line")
+        )
         + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     return table_wrap("Techniques", table)
@@ -463,9 +499,11 @@ def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...]) -> str:
     span = diagnostic.span
     severity = diagnostic.severity.value
     out = [
-        f'<li><p><span class="sev sev-{severity}">{severity}</span> <code>{e(diagnostic.code)}</code> '
-        f"{e(diagnostic.rule)}: {with_code(diagnostic.message)} "
-        f'<span class="note">at {e(span.file)}:{span.line}:{span.column}</span></p>'
+        (
+            f'<li><p><span class="sev sev-{severity}">{severity}</span> <code>{e(diagnostic.code)}</code> '
+            f"{e(diagnostic.rule)}: {with_code(diagnostic.message)} "
+            f'<span class="note">at {e(span.file)}:{span.line}:{span.column}</span></p>'
+        )
     ]
     if 0 < span.line <= len(lines):
         text = lines[span.line - 1]
@@ -473,9 +511,13 @@ def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...]) -> str:
         start = max(span.column - 1, 0)
         end = max(end - 1, start + 1)
         marked = e(text[:start]) + "<mark>" + e(text[start:end]) + "</mark>" + e(text[end:])
-        out.append(f'<pre class="source" aria-label="line {span.line} of {e(span.file)}"><code>{span.line} | {marked}</code></pre>')
+        out.append(
+            f'<pre class="source" aria-label="line {span.line} of {e(span.file)}"><code>{span.line} | {marked}</code></pre>'
+        )
     for related in diagnostic.related:
-        out.append(f'<p class="note">note: {with_code(related.message)} at {e(related.span.file)}:{related.span.line}</p>')
+        out.append(
+            f'<p class="note">note: {with_code(related.message)} at {e(related.span.file)}:{related.span.line}</p>'
+        )
     if diagnostic.help:
         out.append(f"<p>help: {with_code(diagnostic.help)}</p>")
     return "".join(out) + "</li>"
@@ -505,10 +547,7 @@ def plan_findings_html(result: CheckResult, plan: PlanResult) -> str:
     inside, outside = plan_findings(result, plan)
     out = findings_html(result, plan.file, inside) if inside else "<p>No findings in this plan.</p>"
     if outside:
-        out += (
-            f"<h3>Elsewhere in {code(plan.file)}</h3>"
-            f"{findings_html(result, plan.file, outside)}"
-        )
+        out += f"<h3>Elsewhere in {code(plan.file)}</h3>{findings_html(result, plan.file, outside)}"
     return out
 
 
@@ -518,7 +557,7 @@ def verdict_cell(verdict) -> str:
         word += f" ({verdict.legacy})"
     text = e(word)
     if verdict.verdict == "ambiguous" and verdict.depends_on:
-        text += "<br><span class=\"note\">deciding: " + ", ".join(code(f) for f in verdict.depends_on) + "</span>"
+        text += '<br><span class="note">deciding: ' + ", ".join(code(f) for f in verdict.depends_on) + "</span>"
     if verdict.probabilities:
         text += "<br>" + ", ".join(f"{e(v)} {100 * p:.3g}%" for v, p in verdict.probabilities)
     match = getattr(verdict, "matches_label", None)
@@ -556,7 +595,7 @@ def scenario_table(scenarios: tuple[ScenarioResult, ...], caption: str) -> str:
         row = "".join(verdict_cell(cells[key][s.name]) if s.name in cells[key] else "<td>–</td>" for s in scenarios)
         rows.append(f'<tr><th scope="row">{label}</th><td>{e(reading)}</td>{row}</tr>')
     table = (
-        f"<table><caption>{e(caption)}</caption><thead><tr><th scope=\"col\">Lens and definitions</th>"
+        f'<table><caption>{e(caption)}</caption><thead><tr><th scope="col">Lens and definitions</th>'
         f'<th scope="col">Reading</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
     return table_wrap(caption, table)
@@ -569,18 +608,26 @@ def label_check_html(result: CheckResult, file: str) -> str:
             continue
 
         def combos(items) -> str:
-            return ", ".join(
-                code(c.lens) + (" under " + ", ".join(f"{code(s)} = {code(d)}" for s, d in c.bindings) if c.bindings else "")
-                + f" ({e(c.reading)})"
-                for c in items
-            ) or "none"
+            return (
+                ", ".join(
+                    code(c.lens)
+                    + (" under " + ", ".join(f"{code(s)} = {code(d)}" for s, d in c.bindings) if c.bindings else "")
+                    + f" ({e(c.reading)})"
+                    for c in items
+                )
+                or "none"
+            )
 
         out.append(
             f"<p>Real categorizations that reproduce every label: {combos(check.real)}.</p>"
             f"<p>Heuristics that reproduce every label: {combos(check.heuristic)}.</p>"
         )
         if check.conflict:
-            out.append("<p>No real categorization can: " + ", ".join(code(s) for s in check.conflict) + f" ({e(check.conflict_kind or 'conflict')}).</p>")
+            out.append(
+                "<p>No real categorization can: "
+                + ", ".join(code(s) for s in check.conflict)
+                + f" ({e(check.conflict_kind or 'conflict')}).</p>"
+            )
     return "".join(out)
 
 
@@ -636,7 +683,11 @@ def plan_page(result: CheckResult, plan: PlanResult, delta: Delta | None, precis
             label_check_html(result, plan.file),
             "</section>",
         ]
-    return page(f"{plan.name}: {title}", "\n".join(body), [("#matrix", "Matrix"), ("#steps", "Steps"), ("#findings", "Findings")])
+    return page(
+        f"{plan.name}: {title}",
+        "\n".join(body),
+        [("#matrix", "Matrix"), ("#steps", "Steps"), ("#findings", "Findings")],
+    )
 
 
 # The index and the scenarios page ----------------------------------------------------
@@ -659,12 +710,16 @@ def index_page(result: CheckResult, pages: list[str], delta: Delta | None, preci
     body = [
         f"<h1>{e(title)}</h1>",
         f'<p class="big">{bar(covered, total, precision)} across {len(result.plans)} plan{"s" if len(result.plans) != 1 else ""}.</p>',
-        f"<p>Findings: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info, "
-        f"in {len(result.files)} file{'s' if len(result.files) != 1 else ''}.</p>",
+        (
+            f"<p>Findings: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info, "
+            f"in {len(result.files)} file{'s' if len(result.files) != 1 else ''}.</p>"
+        ),
     ]
     if result.file_errors:
         items = "".join(f"<li>{code(err.file)}: {e(err.message)}</li>" for err in result.file_errors)
-        body.append(f'<section aria-labelledby="unreadable"><h2 id="unreadable">Unreadable files</h2><ul>{items}</ul></section>')
+        body.append(
+            f'<section aria-labelledby="unreadable"><h2 id="unreadable">Unreadable files</h2><ul>{items}</ul></section>'
+        )
     if delta is not None:
         body.append(f'<section aria-labelledby="changes"><h2 id="changes">Changes against {code(delta.base)}</h2>')
         body.append(delta_summary(delta, precision))
@@ -699,7 +754,17 @@ def index_page(result: CheckResult, pages: list[str], delta: Delta | None, preci
     if rows:
         table = (
             "<table><caption>Plans and their coverage</caption><thead><tr>"
-            + "".join(f'<th scope="col"{c}>{h}</th>' for h, c in (("Plan", ""), ("File", ""), ("Coverage", ""), ("Uncovered", ' class="num"'), ("Open owners", ' class="num"'), ("Findings", ' class="num"')))
+            + "".join(
+                f'<th scope="col"{c}>{h}</th>'
+                for h, c in (
+                    ("Plan", ""),
+                    ("File", ""),
+                    ("Coverage", ""),
+                    ("Uncovered", ' class="num"'),
+                    ("Open owners", ' class="num"'),
+                    ("Findings", ' class="num"'),
+                )
+            )
             + f"</tr></thead><tbody>{''.join(rows)}</tbody>"
             f'<tfoot><tr><th scope="row">TOTAL</th><td></td><td>{bar(covered, total, precision)}</td><td colspan="3"></td></tr></tfoot></table>'
         )
@@ -709,7 +774,9 @@ def index_page(result: CheckResult, pages: list[str], delta: Delta | None, preci
     planned = {plan.file for plan in result.plans}
     orphans = sorted({d.span.file for d in result.diagnostics} - planned)
     if orphans:
-        body.append('<section aria-labelledby="other-findings"><h2 id="other-findings">Findings in files without plans</h2>')
+        body.append(
+            '<section aria-labelledby="other-findings"><h2 id="other-findings">Findings in files without plans</h2>'
+        )
         for file in orphans:
             body.append(f"<h3>{code(file)}</h3>{findings_html(result, file)}")
         body.append("</section>")
@@ -720,18 +787,25 @@ def index_page(result: CheckResult, pages: list[str], delta: Delta | None, preci
         body.append(
             '<section aria-labelledby="scenarios"><h2 id="scenarios">Scenarios</h2>'
             f'<p><a href="scenarios.html">{len(result.scenarios)} scenario{"s" if len(result.scenarios) != 1 else ""} '
-            f'in {files} file{"s" if files != 1 else ""}</a>, classified by every lens in both readings.</p></section>'
+            f"in {files} file{'s' if files != 1 else ''}</a>, classified by every lens in both readings.</p></section>"
         )
     return page(title, "\n".join(body), crumbs)
 
 
 def scenarios_page(result: CheckResult, title: str) -> str:
-    body = ["<h1>Scenarios</h1>", "<p>Every lens under every definition of the slots it uses, in the open reading "
-            "(unstated facts unknown) and the closed one (unstated facts false).</p>"]
+    body = [
+        "<h1>Scenarios</h1>",
+        (
+            "<p>Every lens under every definition of the slots it uses, in the open reading "
+            "(unstated facts unknown) and the closed one (unstated facts false).</p>"
+        ),
+    ]
     files = sorted({s.file for s in result.scenarios})
     for file in files:
         group = tuple(s for s in result.scenarios if s.file == file)
-        body.append(f"<section><h2>{code(file)}</h2>{scenario_table(group, f'Classification of the scenarios in {file}')}")
+        body.append(
+            f"<section><h2>{code(file)}</h2>{scenario_table(group, f'Classification of the scenarios in {file}')}"
+        )
         body.append(label_check_html(result, file) + "</section>")
     return page(f"Scenarios: {title}", "\n".join(body), [("scenarios.html", "Scenarios")])
 
@@ -750,7 +824,11 @@ def render_site(
 
 
 def write_site(
-    result: CheckResult, directory: Path, delta: Delta | None = None, precision: int = 0, title: str = "Alignment plan coverage"
+    result: CheckResult,
+    directory: Path,
+    delta: Delta | None = None,
+    precision: int = 0,
+    title: str = "Alignment plan coverage",
 ) -> list[Path]:
     """Write the site into `directory` (created if needed); the paths written."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,15 @@ from alignment_plan.reporters.report_text import (
     total_figures,
 )
 from alignment_plan.reporters.text import summary_line
-from alignment_plan.result import CheckResult, CoverageChange, Delta, FailureModeResult, OwnerState, PlanDelta, PlanResult
+from alignment_plan.result import (
+    CheckResult,
+    CoverageChange,
+    Delta,
+    FailureModeResult,
+    OwnerState,
+    PlanDelta,
+    PlanResult,
+)
 
 MAX_CHARS = 60_000  # a GitHub comment holds 65,536
 _PLAIN = re.compile(r"[A-Za-z0-9_./:-]+")
@@ -75,7 +83,9 @@ def plan_delta_items(plan: PlanDelta) -> list[str]:
     if plan.scoped_out:
         out.append("- ➖ newly out of scope: " + ", ".join(change_item(c) for c in plan.scoped_out))
     for change in plan.owner_changes:
-        out.append(f"- 🔀 owner of {code(change.failure_mode)} changed: {owner_cell(change.before)} → {owner_cell(change.after)}")
+        out.append(
+            f"- 🔀 owner of {code(change.failure_mode)} changed: {owner_cell(change.before)} → {owner_cell(change.after)}"
+        )
         out += [f"  - because {reason.describe(code)}" for reason in change.reasons]
     if plan.added_failure_modes and plan.change != "added":
         out.append("- now considered: " + names(plan.added_failure_modes))
@@ -90,10 +100,12 @@ def delta_section(delta: Delta, precision: int) -> list[str]:
     out = [
         f"## Changes against {code(delta.base)}{version}",
         "",
-        f"Coverage {percent(before.covered, before.total, precision)} → **{percent(after.covered, after.total, precision)}** "
-        f"({before.covered}/{before.total} → {after.covered}/{after.total}) · "
-        f"{delta.newly_uncovered} newly uncovered · {delta.newly_covered} newly covered · "
-        f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}",
+        (
+            f"Coverage {percent(before.covered, before.total, precision)} → **{percent(after.covered, after.total, precision)}** "
+            f"({before.covered}/{before.total} → {after.covered}/{after.total}) · "
+            f"{delta.newly_uncovered} newly uncovered · {delta.newly_covered} newly covered · "
+            f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}"
+        ),
         "",
     ]
     changed = [p for p in delta.plans if p.change != "unchanged"]
@@ -123,7 +135,8 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
         "",
         f"**{escape(plan.title)}** · {code(f'{plan.file}:{plan.line}')}",
         "",
-        f"Bindings: {bindings}" + (f" · unbound: {names(plan.unbound)}" if plan.unbound else "")
+        f"Bindings: {bindings}"
+        + (f" · unbound: {names(plan.unbound)}" if plan.unbound else "")
         + f" · techniques count from status {code(plan.threshold)}",
         "",
     ]
@@ -143,7 +156,13 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
         if show_missing:
             row += (missing_cell(fm),)
         rows.append(row)
-    total = ("**TOTAL**", "", f"{plan.covered} of {plan.total} covered", "", f"**{percent(plan.covered, plan.total, precision)}**")
+    total = (
+        "**TOTAL**",
+        "",
+        f"{plan.covered} of {plan.total} covered",
+        "",
+        f"**{percent(plan.covered, plan.total, precision)}**",
+    )
     rows.append(total + ("",) * (len(headings) - len(total)))
     out += table(headings, rows, "lllll" + ("l" if show_missing else ""))
     if skipped:
@@ -180,8 +199,10 @@ def render(
     head = [
         f"# {escape(title)}",
         "",
-        f"**{percent(covered, total, precision)}** of failure modes covered ({covered} of {total}) "
-        f"in {count} plan{'s' if count != 1 else ''} · {escape(summary_line(result))}",
+        (
+            f"**{percent(covered, total, precision)}** of failure modes covered ({covered} of {total}) "
+            f"in {count} plan{'s' if count != 1 else ''} · {escape(summary_line(result))}"
+        ),
         "",
     ]
     for error in result.file_errors:

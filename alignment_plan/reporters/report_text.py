@@ -8,7 +8,15 @@ every format says the same thing in the same words.
 from __future__ import annotations
 
 from alignment_plan.reporters.text import summary_line
-from alignment_plan.result import CheckResult, CoverageChange, Delta, FailureModeResult, OwnerChange, PlanDelta, PlanResult
+from alignment_plan.result import (
+    CheckResult,
+    CoverageChange,
+    Delta,
+    FailureModeResult,
+    OwnerChange,
+    PlanDelta,
+    PlanResult,
+)
 
 STEPS = ("operationalize", "feedback_process", "find_and_fix")
 HEADINGS = ("Failure mode", "Owner", "Covered by", "Status", "Cover")
@@ -82,11 +90,13 @@ def delta_lines(delta: Delta, precision: int = 0) -> list[str]:
     version = f" (alignment-plan {delta.base_version})" if delta.base_version else ""
     out = [
         f"Compared with {delta.base}{version}:",
-        f"  coverage {format_percent(before.covered, before.total, precision)}% -> "
-        f"{format_percent(after.covered, after.total, precision)}% "
-        f"({before.covered}/{before.total} -> {after.covered}/{after.total}); "
-        f"{delta.newly_uncovered} newly uncovered, {delta.newly_covered} newly covered, "
-        f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}",
+        (
+            f"  coverage {format_percent(before.covered, before.total, precision)}% -> "
+            f"{format_percent(after.covered, after.total, precision)}% "
+            f"({before.covered}/{before.total} -> {after.covered}/{after.total}); "
+            f"{delta.newly_uncovered} newly uncovered, {delta.newly_covered} newly covered, "
+            f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}"
+        ),
     ]
     for plan in delta.plans:
         if plan.change == "unchanged":
@@ -95,7 +105,9 @@ def delta_lines(delta: Delta, precision: int = 0) -> list[str]:
         if plan.before is not None:
             figures += f", {format_percent(plan.before.covered, plan.before.total, precision)}%"
         if plan.after is not None:
-            figures += (" -> " if figures else ", ") + format_percent(plan.after.covered, plan.after.total, precision) + "%"
+            figures += (
+                (" -> " if figures else ", ") + format_percent(plan.after.covered, plan.after.total, precision) + "%"
+            )
         out.append(f"  plan {plan.name} ({plan.file}): {plan.change}{figures}")
         out += ["    " + line for line in plan_delta_lines(plan)]
     if not any(p.change != "unchanged" for p in delta.plans):
@@ -159,7 +171,13 @@ def render_plan(plan: PlanResult, precision: int, show_missing: bool, skip_cover
     ]
     headings = HEADINGS + (("Missing",) if show_missing else ())
     rows, skipped = plan_rows(plan, show_missing, skip_covered)
-    total = ("TOTAL", "", f"{plan.covered} of {plan.total} covered", "", format_percent(plan.covered, plan.total, precision) + "%")
+    total = (
+        "TOTAL",
+        "",
+        f"{plan.covered} of {plan.total} covered",
+        "",
+        format_percent(plan.covered, plan.total, precision) + "%",
+    )
     total += ("",) * (len(headings) - len(total))
     table = [headings, *rows, total]
     widths = [max(len(row[i]) for row in table) for i in range(len(headings))]
@@ -190,8 +208,13 @@ def render(
         out += ["no plans found", ""]
     covered, total = total_figures(result.plans)
     count = len(result.plans)
-    out += [f"TOTAL: {covered} of {total} failure modes covered in {count} plan{'s' if count != 1 else ''}: "
-            f"{format_percent(covered, total, precision)}%", ""]
+    out += [
+        (
+            f"TOTAL: {covered} of {total} failure modes covered in {count} plan{'s' if count != 1 else ''}: "
+            f"{format_percent(covered, total, precision)}%"
+        ),
+        "",
+    ]
     if delta is not None:
         out += delta_lines(delta, precision)
     out.append(summary_line(result))
