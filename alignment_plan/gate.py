@@ -27,6 +27,13 @@ class GateFailure:
         return f"{what} {self.actual:g}% is below the required {self.required:g}%; uncovered: {missing}"
 
 
+def _label(plan: PlanResult, failure_mode: str, plans: list[PlanResult]) -> str:
+    """`plan/failure_mode`, prefixed with the file when another checked plan has the same name."""
+    if sum(p.name == plan.name for p in plans) > 1:
+        return f"{plan.file}:{plan.name}/{failure_mode}"
+    return f"{plan.name}/{failure_mode}"
+
+
 def total_coverage(plans: Iterable[PlanResult]) -> tuple[int, int, float]:
     plans = list(plans)
     covered = sum(p.covered for p in plans)
@@ -36,6 +43,7 @@ def total_coverage(plans: Iterable[PlanResult]) -> tuple[int, int, float]:
 
 def step_coverage(plans: Iterable[PlanResult], step: str) -> tuple[int, int, float, tuple[str, ...]]:
     """Coverage of the failure modes `step` may own: covered there when not missing there."""
+    plans = list(plans)
     covered = total = 0
     uncovered = []
     for plan in plans:
@@ -44,7 +52,7 @@ def step_coverage(plans: Iterable[PlanResult], step: str) -> tuple[int, int, flo
                 continue
             total += 1
             if step in fm.missing_in:
-                uncovered.append(f"{plan.name}/{fm.name}")
+                uncovered.append(_label(plan, fm.name, plans))
             else:
                 covered += 1
     percent = 100.0 if total == 0 else round(100.0 * covered / total, 1)
@@ -61,7 +69,7 @@ def coverage_gate(
         _, _, percent = total_coverage(plans)
         if percent < fail_under:
             uncovered = tuple(
-                f"{p.name}/{fm.name}" for p in plans for fm in p.failure_modes if fm.out_of_scope is None and not fm.covered
+                _label(p, fm.name, plans) for p in plans for fm in p.failure_modes if fm.out_of_scope is None and not fm.covered
             )
             failures.append(GateFailure("total", fail_under, percent, uncovered))
     for step, required in (per_step or {}).items():

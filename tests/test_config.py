@@ -239,3 +239,11 @@ def test_load_settings_raises_config_error_for_unknown_keys(project):
     configure(project, "[tool.alignment-plan]\nnope = 1\n")
     with pytest.raises(ConfigError, match="unknown key `nope`"):
         load_settings(project)
+
+
+def test_gate_names_the_file_when_two_plans_share_a_name(project, capsys):
+    copy = project / "plans" / "copy.plan"
+    copy.write_text((project / "plans" / "assistant.plan").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", "--format", "concise", "--fail-under", "90", "plans"]) == 1
+    err = capsys.readouterr().err
+    assert "uncovered: plans/assistant.plan:assistant/distribution_shift, plans/copy.plan:assistant/distribution_shift" in err
