@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -307,26 +307,66 @@ class Run:
     exit_code: int
     maxrss_kib: int
     stdout_bytes: int
-    stdout: str
+    stdout: str  # only when asked for
+    stderr_tail: str
 
 
-def run_process(command: list[str], allowed: tuple[int, ...] = (0,)) -> Run:
-    """Run `command` from the repository root; wall time, exit code and the child's peak RSS."""
+def run_process(command: list[str], keep_stdout: bool = False) -> Run:
+    """Run `command` from the repository root; wall and CPU time, exit code, the child's peak RSS."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
+        size = out.tell()
         out.seek(0)
-        stdout = out.read()
+        stdout = out.read().decode("utf-8", "replace") if keep_stdout else ""
         err.seek(0)
-        stderr = err.read().decode("utf-8", "replace").strip()
-    if process.returncode not in allowed:
-        last = stderr.splitlines()[-1] if stderr else "no output on stderr"
-        raise BenchmarkError(f"`{' '.join(command)}` exited with {process.returncode}: {last}")
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu, process.returncode, usage.ru_maxrss, len(stdout), stdout.decode("utf-8", "replace"))
+    return Run(seconds, cpu, process.returncode, usage.ru_maxrss, size, stdout, lines[-1] if lines else "")
+
+
+def serve_launcher() -> int:
+    """The launcher side: run each command read from stdin, answer with its `Run` as JSON."""
+    for line in sys.stdin:
+        request = json.loads(line)
+        run = run_process(request["command"], request["keep_stdout"])
+        print(json.dumps(asdict(run)), flush=True)
+    return 0
+
+
+class Launcher:
+    """Starts the measured commands from a small helper process started first.
+
+    Linux charges a child's peak RSS with the memory of the process that forked it, so
+    commands started from this process, which holds the generated inputs, or from a test
+    runner, would all report at least that size.
+    """
+
+    def __enter__(self) -> Launcher:
+        command = [sys.executable, str(Path(__file__).resolve()), "--launcher"]
+        self._process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._process.stdin.close()
+        self._process.wait()
+        self._process.stdout.close()
+
+    def run(self, command: list[str], allowed: tuple[int, ...] = (0,), keep_stdout: bool = False) -> Run:
+        self._process.stdin.write(json.dumps({"command": command, "keep_stdout": keep_stdout}) + "\n")
+        self._process.stdin.flush()
+        answer = self._process.stdout.readline()
+        if not answer:
+            raise BenchmarkError("the process launcher exited early")
+        run = Run(**json.loads(answer))
+        if run.exit_code not in allowed:
+            raise BenchmarkError(
+                f"`{' '.join(command)}` exited with {run.exit_code}: {run.stderr_tail or 'no output on stderr'}"
+            )
+        return run
 
 
 def process_commands(inputs: Inputs) -> dict[str, list[str]]:
@@ -425,7 +465,7 @@ def worker(kind: str, path: Path) -> dict:
     return figures
 
 
-def measure(all_inputs: list[Inputs], repeat: int, log) -> dict:
+def measure(launcher: Launcher, all_inputs: list[Inputs], repeat: int, log) -> dict:
     """Interleaved measurements: each repeat runs every size and variant, both sides."""
     samples: dict = {}
     for index in range(repeat):
@@ -434,7 +474,7 @@ def measure(all_inputs: list[Inputs], repeat: int, log) -> dict:
             entry = samples.setdefault(key, {"process": {"check": [], "tomllib": []}, "inprocess": {"check": [], "tomllib": []}})
             sides = ("check", "tomllib") if index % 2 == 0 else ("tomllib", "check")
             for side in sides:
-                run = run_process(process_commands(inputs)[side], CHECK_EXITS if side == "check" else (0,))
+                run = launcher.run(process_commands(inputs)[side], CHECK_EXITS if side == "check" else (0,))
                 entry["process"][side].append(
                     {
                         "seconds": run.seconds,
@@ -445,7 +485,7 @@ def measure(all_inputs: list[Inputs], repeat: int, log) -> dict:
                     }
                 )
             for side in sides:
-                run = run_process(worker_commands(inputs)[side])
+                run = launcher.run(worker_commands(inputs)[side], keep_stdout=True)
                 figures = json.loads(run.stdout)
                 if figures["plans"] != inputs.size:
                     raise BenchmarkError(f"{side} on {key} saw {figures['plans']} plans, expected {inputs.size}")
@@ -728,7 +768,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile a warm check of the largest single file")
     parser.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--launcher", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.launcher:
+        return serve_launcher()
     if args.worker:
         print(json.dumps(worker(args.worker[0], Path(args.worker[1]))))
         return 0
@@ -740,16 +783,17 @@ def main(argv: list[str] | None = None) -> int:
 
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    all_inputs = [write_inputs(out, size, "single", args.seed) for size in args.sizes]
-    if not args.no_many:
-        all_inputs += [write_inputs(out, size, "many", args.seed) for size in args.sizes if size <= args.many_max]
-    log(f"inputs written to {out}; measuring {len(all_inputs)} inputs x {args.repeat} repeats")
-    try:
-        run_process(process_commands(all_inputs[0])["check"], CHECK_EXITS)  # warm the file cache and bytecode
-        samples = measure(all_inputs, args.repeat, log)
-    except BenchmarkError as error:
-        print(f"bench_check: error: {error}", file=sys.stderr)
-        return 2
+    with Launcher() as launcher:  # before the inputs fill this process's memory
+        all_inputs = [write_inputs(out, size, "single", args.seed) for size in args.sizes]
+        if not args.no_many:
+            all_inputs += [write_inputs(out, size, "many", args.seed) for size in args.sizes if size <= args.many_max]
+        log(f"inputs written to {out}; measuring {len(all_inputs)} inputs x {args.repeat} repeats")
+        try:
+            launcher.run(process_commands(all_inputs[0])["check"], CHECK_EXITS)  # warm the file cache and bytecode
+            samples = measure(launcher, all_inputs, args.repeat, log)
+        except BenchmarkError as error:
+            print(f"bench_check: error: {error}", file=sys.stderr)
+            return 2
     rows = summarize(all_inputs, samples)
     growths = growth(rows)
     profile = None
