@@ -41,7 +41,6 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from alignment_plan import config
-    from alignment_plan.baseline import BaselineError, apply_baseline, read_baseline, stale, write_baseline
     from alignment_plan.checker import Options, check_paths, find_root
     from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, write_output
     from alignment_plan.gate import coverage_gate
@@ -79,22 +78,10 @@ def run(args) -> int:
     result = check_paths(paths, options, root=root)
 
     if settings["baseline"]:
-        where = Path(settings["baseline"])
-        if settings.sources["baseline"] != "command line":
-            where = settings.base / where
+        from alignment_plan.baseline import BaselineError
+
         try:
-            if args.update_baseline or not where.exists():
-                count = write_baseline(result, where)
-                print(f"alignment-plan: recorded {count} finding{'s' if count != 1 else ''} in baseline `{where}`; "
-                      "later runs report only new ones", file=sys.stderr)
-                result = apply_baseline(result, read_baseline(where))
-            else:
-                recorded = read_baseline(where)
-                fixed = stale(recorded, result)
-                result = apply_baseline(result, recorded)
-                if fixed:
-                    print(f"alignment-plan: {fixed} finding{'s' if fixed != 1 else ''} recorded in `{where}` "
-                          "no longer occur; `--update-baseline` drops them", file=sys.stderr)
+            result = with_baseline(result, settings, args.update_baseline)
         except BaselineError as error:
             return fail(str(error))
 
@@ -113,6 +100,27 @@ def run(args) -> int:
         return EXIT_TROUBLE
     failing = result.has_errors or bool(failures)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def with_baseline(result, settings, update: bool):
+    """`result` less what the baseline records; records it first when asked or missing."""
+    from alignment_plan.baseline import apply_baseline, read_baseline, stale, write_baseline
+
+    where = Path(settings["baseline"])
+    if settings.sources["baseline"] != "command line":
+        where = settings.base / where
+    if update or not where.exists():
+        count = write_baseline(result, where)
+        print(f"alignment-plan: recorded {count} finding{'s' if count != 1 else ''} in baseline `{where}`; "
+              "later runs report only new ones", file=sys.stderr)
+        return apply_baseline(result, read_baseline(where))
+    recorded = read_baseline(where)
+    fixed = stale(recorded, result)
+    if fixed:
+        print(f"alignment-plan: {fixed} finding{'s' if fixed != 1 else ''} recorded in `{where}` "
+              f"no longer occur{'s' if fixed == 1 else ''}; `--update-baseline` drops {'it' if fixed == 1 else 'them'}",
+              file=sys.stderr)
+    return apply_baseline(result, recorded)
 
 
 def _render(fmt: str, args, result, gate_messages: tuple[str, ...]) -> str:
