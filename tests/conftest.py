@@ -60,3 +60,10 @@ def golden(request):
         assert text == path.read_text(encoding="utf-8"), f"output differs from golden {name}"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch):
+    """Tests see the defaults of a terminal, even when the suite itself runs in GitHub Actions."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
