@@ -32,6 +32,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -247,32 +248,43 @@ def render_toml(plans: list[PlanSpec]) -> str:
 
 @dataclass(frozen=True)
 class Inputs:
-    """The files of one (size, variant): what each side reads."""
+    """The files of one (size, variant), in a project directory of their own."""
 
     size: int
     variant: str  # "single" or "many"
+    project: Path
     plan_path: Path  # a file, or a directory of files
-    toml_path: Path
+    toml_path: Path  # likewise
     plan_bytes: int
     toml_bytes: int
     techniques: int
+
+
+# Each input is its own project (a `pyproject.toml` marks the root and holds an empty
+# configuration), so that `check FILE`, which also looks for plans that import FILE, scans
+# only this input and not the checkout or the other inputs.
+PROJECT_MARKER = "# A generated benchmark input: its own project root, default settings.\n[tool.alignment-plan]\n"
 
 
 def write_inputs(out: Path, size: int, variant: str, seed: int = SEED) -> Inputs:
     """Generate and write the plan and TOML inputs of `size` plans."""
     plans = generate_plans(size, seed)
     techniques = sum(len(p.feedback_process) + len(p.find_and_fix) for p in plans)
+    project = out / f"{variant}_{size}"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    (project / "pyproject.toml").write_text(PROJECT_MARKER, encoding="utf-8")
     if variant == "single":
-        plan_path, toml_path = out / f"single_{size}.plan", out / f"single_{size}.toml"
+        plan_path, toml_path = project / "plans.plan", project / "plans.toml"
         plan_path.write_text(render_plan_file(plans), encoding="utf-8")
         toml_path.write_text(render_toml(plans), encoding="utf-8")
-        return Inputs(size, variant, plan_path, toml_path, plan_path.stat().st_size, toml_path.stat().st_size, techniques)
-    plan_path, toml_path = out / f"many_{size}", out / f"many_{size}_toml"
+        sizes = (plan_path.stat().st_size, toml_path.stat().st_size)
+        return Inputs(size, variant, project, plan_path, toml_path, *sizes, techniques)
+    plan_path, toml_path = project / "plans", project / "toml"
+    plan_path.mkdir()
+    toml_path.mkdir()
     plan_bytes = toml_bytes = 0
-    for directory in (plan_path, toml_path):
-        directory.mkdir(parents=True, exist_ok=True)
-        for stale in directory.iterdir():
-            stale.unlink()
     for plan in plans:
         target = plan_path / f"{plan.name}.plan"
         target.write_text(render_plan_file([plan]), encoding="utf-8")
@@ -280,7 +292,7 @@ def write_inputs(out: Path, size: int, variant: str, seed: int = SEED) -> Inputs
         target = toml_path / f"{plan.name}.toml"
         target.write_text(render_toml([plan]), encoding="utf-8")
         toml_bytes += target.stat().st_size
-    return Inputs(size, variant, plan_path, toml_path, plan_bytes, toml_bytes, techniques)
+    return Inputs(size, variant, project, plan_path, toml_path, plan_bytes, toml_bytes, techniques)
 
 
 # Measurement ----------------------------------------------------------------------------
@@ -311,11 +323,13 @@ class Run:
     stderr_tail: str
 
 
-def run_process(command: list[str], keep_stdout: bool = False) -> Run:
-    """Run `command` from the repository root; wall and CPU time, exit code, the child's peak RSS."""
+def run_process(command: list[str], cwd: Path, keep_stdout: bool = False) -> Run:
+    """Run `command` in `cwd`; wall and CPU time, exit code, the child's peak RSS."""
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + (os.pathsep + path if path else "")}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -332,7 +346,7 @@ def serve_launcher() -> int:
     """The launcher side: run each command read from stdin, answer with its `Run` as JSON."""
     for line in sys.stdin:
         request = json.loads(line)
-        run = run_process(request["command"], request["keep_stdout"])
+        run = run_process(request["command"], Path(request["cwd"]), request["keep_stdout"])
         print(json.dumps(asdict(run)), flush=True)
     return 0
 
@@ -355,8 +369,9 @@ class Launcher:
         self._process.wait()
         self._process.stdout.close()
 
-    def run(self, command: list[str], allowed: tuple[int, ...] = (0,), keep_stdout: bool = False) -> Run:
-        self._process.stdin.write(json.dumps({"command": command, "keep_stdout": keep_stdout}) + "\n")
+    def run(self, command: list[str], cwd: Path, allowed: tuple[int, ...] = (0,), keep_stdout: bool = False) -> Run:
+        request = {"command": command, "cwd": str(cwd), "keep_stdout": keep_stdout}
+        self._process.stdin.write(json.dumps(request) + "\n")
         self._process.stdin.flush()
         answer = self._process.stdout.readline()
         if not answer:
@@ -370,17 +385,19 @@ class Launcher:
 
 
 def process_commands(inputs: Inputs) -> dict[str, list[str]]:
+    """Both whole-process commands, to be run in `inputs.project`."""
     toml_code = TOML_ONE if inputs.variant == "single" else TOML_MANY
+    target = str(inputs.plan_path.relative_to(inputs.project))
     return {
-        "check": [sys.executable, "-m", "alignment_plan", "check", "--format", "json", "--no-plans", str(inputs.plan_path)],
-        "tomllib": [sys.executable, "-c", toml_code, str(inputs.toml_path)],
+        "check": [sys.executable, "-m", "alignment_plan", "check", "--format", "json", "--no-plans", target],
+        "tomllib": [sys.executable, "-c", toml_code, str(inputs.toml_path.relative_to(inputs.project))],
     }
 
 
 def worker_commands(inputs: Inputs) -> dict[str, list[str]]:
     me = str(Path(__file__).resolve())
     return {
-        "check": [sys.executable, me, "--worker", "check", str(inputs.plan_path)],
+        "check": [sys.executable, me, "--worker", "check", str(inputs.plan_path)],  # root: its parent
         "tomllib": [sys.executable, me, "--worker", "tomllib", str(inputs.toml_path)],
     }
 
@@ -426,7 +443,7 @@ def worker(kind: str, path: Path) -> dict:
         from alignment_plan.reporters import json_report
 
         laps.lap("import")
-        result = check_paths([path], root=ROOT)
+        result = check_paths([path], root=path.parent)
         laps.lap("cold")
         json_report.render(result)
         laps.lap("render")
@@ -440,7 +457,7 @@ def worker(kind: str, path: Path) -> dict:
         gc.collect()
         gc.callbacks.append(on_gc)
         laps.lap("drop")
-        check_paths([path], root=ROOT)
+        check_paths([path], root=path.parent)
         laps.lap("warm")
     else:
         import tomllib
@@ -474,7 +491,8 @@ def measure(launcher: Launcher, all_inputs: list[Inputs], repeat: int, log) -> d
             entry = samples.setdefault(key, {"process": {"check": [], "tomllib": []}, "inprocess": {"check": [], "tomllib": []}})
             sides = ("check", "tomllib") if index % 2 == 0 else ("tomllib", "check")
             for side in sides:
-                run = launcher.run(process_commands(inputs)[side], CHECK_EXITS if side == "check" else (0,))
+                allowed = CHECK_EXITS if side == "check" else (0,)
+                run = launcher.run(process_commands(inputs)[side], inputs.project, allowed)
                 entry["process"][side].append(
                     {
                         "seconds": run.seconds,
@@ -485,7 +503,7 @@ def measure(launcher: Launcher, all_inputs: list[Inputs], repeat: int, log) -> d
                     }
                 )
             for side in sides:
-                run = launcher.run(worker_commands(inputs)[side], keep_stdout=True)
+                run = launcher.run(worker_commands(inputs)[side], ROOT, keep_stdout=True)
                 figures = json.loads(run.stdout)
                 if figures["plans"] != inputs.size:
                     raise BenchmarkError(f"{side} on {key} saw {figures['plans']} plans, expected {inputs.size}")
@@ -616,7 +634,7 @@ def profile_check(path: Path, top: int = 25) -> dict:
     sys.path.insert(0, str(ROOT))
     from alignment_plan.checker import check_paths
 
-    check_paths([path], root=ROOT)  # build the parser outside the measurements
+    check_paths([path], root=path.parent)  # build the parser outside the measurements
     gc.collect()
     collected = {"seconds": 0.0}
 
@@ -628,7 +646,7 @@ def profile_check(path: Path, top: int = 25) -> dict:
 
     gc.callbacks.append(on_gc)
     start = time.process_time()
-    check_paths([path], root=ROOT)
+    check_paths([path], root=path.parent)
     with_gc = time.process_time() - start
     gc.callbacks.remove(on_gc)
     gc.collect()
@@ -636,7 +654,7 @@ def profile_check(path: Path, top: int = 25) -> dict:
     try:
         profiler = cProfile.Profile()
         profiler.enable()
-        check_paths([path], root=ROOT)
+        check_paths([path], root=path.parent)
         profiler.disable()
     finally:
         gc.enable()
@@ -673,7 +691,7 @@ def profile_check(path: Path, top: int = 25) -> dict:
     if stages and callers_rows:
         stages[1:1] = callers_rows
     return {
-        "file": path.name,
+        "file": f"{path.parent.name}/{path.name}",
         "stages": stages,
         "unprofiled_cpu_s": with_gc,
         "gc_s": collected["seconds"],
@@ -789,7 +807,8 @@ def main(argv: list[str] | None = None) -> int:
             all_inputs += [write_inputs(out, size, "many", args.seed) for size in args.sizes if size <= args.many_max]
         log(f"inputs written to {out}; measuring {len(all_inputs)} inputs x {args.repeat} repeats")
         try:
-            launcher.run(process_commands(all_inputs[0])["check"], CHECK_EXITS)  # warm the file cache and bytecode
+            first = all_inputs[0]
+            launcher.run(process_commands(first)["check"], first.project, CHECK_EXITS)  # warm caches and bytecode
             samples = measure(launcher, all_inputs, args.repeat, log)
         except BenchmarkError as error:
             print(f"bench_check: error: {error}", file=sys.stderr)

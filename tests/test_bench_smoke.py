@@ -64,7 +64,7 @@ def _compare(result, toml_plans, size: int) -> None:
 
 def test_single_file_checks_cleanly_and_matches_toml(bench, tmp_path):
     inputs = bench.write_inputs(tmp_path, 6, "single")
-    result = check_paths([inputs.plan_path], root=tmp_path)
+    result = check_paths([inputs.plan_path], root=inputs.project)
     toml_plans = _toml_plans([inputs.toml_path])
     _compare(result, toml_plans, 6)
     assert sum(len(p.techniques) for p in result.plans) == inputs.techniques
@@ -74,7 +74,7 @@ def test_single_file_checks_cleanly_and_matches_toml(bench, tmp_path):
 
 def test_many_files_check_cleanly_and_match_toml(bench, tmp_path):
     inputs = bench.write_inputs(tmp_path, 4, "many")
-    result = check_paths([inputs.plan_path], root=tmp_path)
+    result = check_paths([inputs.plan_path], root=inputs.project)
     assert len(result.files) == 4
     _compare(result, _toml_plans(sorted(inputs.toml_path.glob("*.toml"))), 4)
 
