@@ -302,6 +302,21 @@ def enabled_codes(settings: Settings) -> frozenset[str]:
     return selected - expand(settings["ignore"])
 
 
+def checker_options(settings: Settings, **extra):
+    """The `checker.Options` that `check` and `report` run with; raises `ConfigError`."""
+    from alignment_plan.checker import Options
+
+    enabled = enabled_codes(settings)
+    return Options(
+        threshold=settings["min-status"],
+        enabled=lambda rule: rule.code in enabled,
+        severities=severities(settings),
+        exclude=settings.excluded,
+        file_ignores=settings.ignored_in,
+        **extra,
+    )
+
+
 def render_settings(settings: Settings) -> str:
     """The resolved configuration as TOML-like lines, each with where it came from."""
     import json

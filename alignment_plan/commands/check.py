@@ -41,14 +41,13 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from alignment_plan import config
-    from alignment_plan.checker import Options, check_paths, find_root
+    from alignment_plan.checker import check_paths, find_root
     from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, write_output
     from alignment_plan.gate import coverage_gate
 
     try:
         settings = settings_from(args)
-        enabled = config.enabled_codes(settings)
-        severities = config.severities(settings)
+        config.checker_options(settings)  # validates selectors and severities before any work
     except config.ConfigError as error:
         return fail(str(error))
     fmt = settings["format"]
@@ -67,14 +66,7 @@ def run(args) -> int:
     root = find_root(Path.cwd())
     named = [p for p in paths if not p.is_dir()]
     under = tuple(p for p in configured if p.is_dir()) or (root,)
-    options = Options(
-        threshold=settings["min-status"],
-        enabled=lambda rule: rule.code in enabled,
-        severities=severities,
-        exclude=settings.excluded,
-        file_ignores=settings.ignored_in,
-        dependents_under=under if named and not args.no_dependents else (),
-    )
+    options = config.checker_options(settings, dependents_under=under if named and not args.no_dependents else ())
     result = check_paths(paths, options, root=root)
 
     if settings["baseline"]:

@@ -64,7 +64,7 @@ def overrides_from(args) -> dict:
         try:
             steps = {step: float(value) for step, value in steps.items()}
         except ValueError:
-            raise ConfigError(f"command line: `--fail-under-step` needs STEP=N with N a number") from None
+            raise ConfigError("command line: `--fail-under-step` needs STEP=N with N a number") from None
     return {
         "format": args.format,
         "select": args.select,

@@ -101,7 +101,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from alignment_plan import config
-    from alignment_plan.checker import Options, check_paths, find_root
+    from alignment_plan.checker import check_paths, find_root
     from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, write_output
     from alignment_plan.gate import coverage_gate
 
@@ -112,8 +112,7 @@ def run(args) -> int:
     }
     try:
         settings = config.load_settings(Path.cwd(), overrides, config_file=args.config, isolated=args.isolated)
-        enabled = config.enabled_codes(settings)
-        severities = config.severities(settings)
+        options = config.checker_options(settings)
     except config.ConfigError as error:
         return fail(str(error))
     paths = args.paths or [settings.base / p for p in settings["paths"]] or [Path(".")]
@@ -124,13 +123,6 @@ def run(args) -> int:
         return fail("`-d/--directory` applies to `--format html` only; use `-o FILE` for other formats")
     if args.output is not None and args.format == "html":
         return fail("`--format html` writes a directory; use `-d DIR` instead of `-o`")
-    options = Options(
-        threshold=settings["min-status"],
-        enabled=lambda rule: rule.code in enabled,
-        severities=severities,
-        exclude=settings.excluded,
-        file_ignores=settings.ignored_in,
-    )
     result = check_paths(paths, options, root=find_root(Path.cwd()))
     delta = None
     if args.compare is not None:
