@@ -3,16 +3,17 @@
 For each size N the script generates one `.plan` file with N plans (`use std`, bindings,
 assumptions, 2-4 techniques per step, `considers` of several std failure modes, varied by
 a seeded `random.Random`) and the same information written as TOML; and, as a second
-variant, N files of one plan each (and N TOML files). It then measures, interleaved in one
-run:
+variant, N files of one plan each (and N TOML files). Each input is a project directory
+of its own. It then measures, interleaved in one run:
 
 * whole processes: `python -m alignment_plan check --format json --no-plans FILE` against
-  `python -c "import tomllib, sys; tomllib.load(open(sys.argv[1], 'rb'))" FILE`, with the
-  peak resident memory of each child (`os.wait4`, the per-child form of
-  `resource.getrusage(RUSAGE_CHILDREN)`);
+  `python -c "import tomllib, sys; tomllib.load(open(sys.argv[1], 'rb'))" FILE`: wall
+  time, CPU time and peak resident memory of each child (`os.wait4`, the per-child form
+  of `resource.getrusage(RUSAGE_CHILDREN)`), started from a small launcher process;
 * in-process, in a fresh worker process per measurement: the import time, a cold and a
-  warm `check_paths` (the first one builds the lark parser), the JSON rendering, against
-  `tomllib.loads` on the same text, so that start-up cost and throughput come apart.
+  warm `check_paths` (the first one loads the lark parser), the JSON rendering and the
+  garbage collector's share, against `tomllib.loads` on the same text, so that start-up
+  cost and throughput come apart.
 
 It prints tables (median and min over the repeats, throughput in bytes/s and plans/s,
 ratio = tomllib throughput / check throughput, growth between consecutive sizes) and
@@ -20,12 +21,13 @@ writes every figure to `OUT/results.json`. `--profile` adds a cProfile of a warm
 `check_paths` on the largest single file. Standard library only; no timing is asserted
 anywhere.
 
-    python bench/bench_check.py [--sizes 10,100,1000] [--repeat 5] [--out bench/out]
+    python bench/bench_check.py [--sizes 10,100,1000] [--repeat 5] [--out bench/out] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -40,6 +42,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parents[1]
 STD_PLAN = ROOT / "alignment_plan" / "catalog" / "std.plan"
@@ -359,7 +362,7 @@ class Launcher:
     runner, would all report at least that size.
     """
 
-    def __enter__(self) -> Launcher:
+    def __enter__(self) -> Self:
         command = [sys.executable, str(Path(__file__).resolve()), "--launcher"]
         self._process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self
@@ -594,7 +597,7 @@ def growth(rows: list[dict]) -> list[dict]:
     found = []
     for variant in sorted({r["variant"] for r in rows}):
         series = sorted((r for r in rows if r["variant"] == variant), key=lambda r: r["size"])
-        for small, large in zip(series, series[1:]):
+        for small, large in itertools.pairwise(series):
             size_ratio = large["size"] / small["size"]
             entry = {"variant": variant, "from": small["size"], "to": large["size"], "size_ratio": size_ratio}
             for label, pick in GROWTH_SERIES.items():
