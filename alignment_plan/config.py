@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "baseline": None,
 }
 KEYS = tuple(DEFAULTS)
+# Never searched, whatever `exclude` says (as ruff and black skip them): hidden folders
+# such as .git and .venv, virtual environments, build output and installed packages.
+ALWAYS_EXCLUDED = (".*", "__pycache__", "node_modules", "venv", "build", "dist", "site-packages")
 
 
 class ConfigError(Exception):
@@ -69,7 +72,8 @@ class Settings:
             return resolved.as_posix()
 
     def excluded(self, path: Path) -> bool:
-        return matches_any(self.relative(path), self["exclude"])
+        relative = self.relative(path)
+        return matches_any(relative, self["exclude"]) or matches_any(relative, ALWAYS_EXCLUDED)
 
     def ignored_in(self, path: Path) -> frozenset[str]:
         """Codes that `per-file-ignores` switches off for `path`."""

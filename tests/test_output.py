@@ -71,8 +71,8 @@ def test_exit_codes(tmp_path, capsys):
 
 def test_output_file_and_determinism(tmp_path):
     first, second = tmp_path / "a.json", tmp_path / "b.json"
-    assert main(["check", "--format", "json", "-o", str(first), "plans", "examples"]) == 1
-    assert main(["check", "--format", "json", "-o", str(second), "examples", "plans"]) == 1
+    assert main(["check", "--isolated", "--format", "json", "-o", str(first), "plans", "examples"]) == 1
+    assert main(["check", "--isolated", "--format", "json", "-o", str(second), "examples", "plans"]) == 1
     assert first.read_text() == second.read_text()
 
 
