@@ -98,7 +98,7 @@ def document(result: CheckResult) -> dict:
     for file in unparsed:
         notification = {
             "level": "warning",
-            "message": {"text": f"`{file}` does not parse; declarations after each syntax error were not checked"},
+            "message": {"text": f"`{file}` does not parse; the declaration around each syntax error was not checked"},
         }
         artifact = _artifact(file)
         if artifact is not None:
