@@ -67,3 +67,19 @@ def _outside_github_actions(monkeypatch):
     """Tests see the defaults of a terminal, even when the suite itself runs in GitHub Actions."""
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(name, raising=False)
+
+
+LINT_PROJECT = ROOT / "tests" / "fixtures" / "lint" / "project"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A copy of the lint fixture project, as the working directory and project root
+    (3 warnings: AP308 and AP301 in legacy/, AP301 in plans/)."""
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(LINT_PROJECT, root)
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    return root

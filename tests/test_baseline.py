@@ -13,20 +13,10 @@ from alignment_plan.baseline import fingerprints
 from alignment_plan.checker import check_paths
 from alignment_plan.cli import main
 from alignment_plan.diagnostics import Diagnostic, Severity, Span
-from conftest import ROOT
+from conftest import LINT_PROJECT, ROOT
 
-PROJECT = ROOT / "tests" / "fixtures" / "lint" / "project"
 STRICT = ["--format", "concise", "--severity", "AP301=error", "--severity", "AP308=error"]
 
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    shutil.copytree(PROJECT, tmp_path / "project")
-    root = tmp_path / "project"
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return root
 
 
 def findings(capsys) -> list[str]:
@@ -141,6 +131,6 @@ def test_identical_lines_get_distinct_fingerprints_by_occurrence():
 
 
 def test_checker_results_carry_one_fingerprint_per_finding():
-    result = check_paths([PROJECT], root=ROOT)
+    result = check_paths([LINT_PROJECT], root=ROOT)
     assert len(result.fingerprints) == len(result.diagnostics) == 3
     assert len(set(result.fingerprints)) == 3

@@ -5,28 +5,14 @@ command that says where each value came from."""
 from __future__ import annotations
 
 import json
-import shutil
 import textwrap
 
 import pytest
 
 from alignment_plan.cli import main
 from alignment_plan.config import ConfigError, load_settings, matches_any
-from conftest import ROOT
-
-PROJECT = ROOT / "tests" / "fixtures" / "lint" / "project"
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A copy of the fixture project (3 warnings: AP308 and AP301 in legacy/, AP301 in plans/)."""
-    shutil.copytree(PROJECT, tmp_path / "project")
-    root = tmp_path / "project"
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    return root
 
 
 def configure(root, body: str, name: str = "pyproject.toml") -> None:

@@ -4,24 +4,11 @@ catalog, so a change to a shared catalog cannot break a plan unseen."""
 
 from __future__ import annotations
 
-import shutil
 
-import pytest
 
 from alignment_plan.cli import main
-from conftest import ROOT
-
-PROJECT = ROOT / "tests" / "fixtures" / "lint" / "project"
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    shutil.copytree(PROJECT, tmp_path / "project")
-    root = tmp_path / "project"
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return root
 
 
 def checked(capsys) -> str:
