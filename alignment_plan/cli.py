@@ -53,6 +53,13 @@ def write_output(text: str, path: str | None) -> None:
         handle.write(text)
 
 
+def warn_if_nothing_checked(files, paths) -> None:
+    """Like ruff: an empty run succeeds, but says so on standard error."""
+    if not files:
+        where = ", ".join(f"`{p}`" for p in paths)
+        print(f"alignment-plan: warning: no `.plan` files found under {where}", file=sys.stderr)
+
+
 def fail(message: str) -> int:
     print(f"alignment-plan: error: {message}", file=sys.stderr)
     return EXIT_TROUBLE

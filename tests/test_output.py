@@ -116,3 +116,13 @@ def test_python_dash_m_entry_point():
     )
     assert completed.returncode == 0, completed.stderr
     assert "checked 4 files" in completed.stdout or "checked" in completed.stdout
+
+
+def test_empty_run_succeeds_but_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    for command in ("check", "report", "classify"):
+        assert main([command]) == 0
+        assert "no `.plan` files found under `.`" in capsys.readouterr().err
+    (tmp_path / "a.plan").write_text("use std\n")
+    assert main(["check"]) == 0
+    assert "no `.plan` files" not in capsys.readouterr().err

@@ -42,7 +42,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from alignment_plan import config
     from alignment_plan.checker import check_paths, find_root
-    from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, write_output
+    from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, warn_if_nothing_checked, write_output
     from alignment_plan.gate import coverage_gate
 
     try:
@@ -68,6 +68,7 @@ def run(args) -> int:
     under = tuple(p for p in configured if p.is_dir()) or (root,)
     options = config.checker_options(settings, dependents_under=under if named and not args.no_dependents else ())
     result = check_paths(paths, options, root=root)
+    warn_if_nothing_checked(result.files, paths)
 
     if settings["baseline"]:
         from alignment_plan.baseline import BaselineError

@@ -100,7 +100,7 @@ def unknown_options(result, lenses: set[str], binds: dict[str, set[str]]) -> str
 
 def run(args) -> int:
     from alignment_plan.checker import check_paths
-    from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, write_output
+    from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, warn_if_nothing_checked, write_output
     from alignment_plan.reporters import classification as report
 
     paths = args.paths or [Path(".")]
@@ -112,6 +112,7 @@ def run(args) -> int:
         return fail(f"`--bind {binds}` is not of the form SLOT=DEFINITION")
     lenses = set(args.lens)
     result = check_paths(paths)
+    warn_if_nothing_checked(result.files, paths)
     problem = unknown_options(result, lenses, binds)
     if problem:
         return fail(problem)

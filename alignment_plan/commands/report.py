@@ -102,7 +102,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from alignment_plan import config
     from alignment_plan.checker import check_paths, find_root
-    from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, write_output
+    from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, warn_if_nothing_checked, write_output
     from alignment_plan.gate import coverage_gate
 
     overrides = {
@@ -124,6 +124,7 @@ def run(args) -> int:
     if args.output is not None and args.format == "html":
         return fail("`--format html` writes a directory; use `-d DIR` instead of `-o`")
     result = check_paths(paths, options, root=find_root(Path.cwd()))
+    warn_if_nothing_checked(result.files, paths)
     delta = None
     if args.compare is not None:
         from alignment_plan.compare import BaseReportError, compare_text
