@@ -1,21 +1,22 @@
 """Command line: `alignment-plan COMMAND …`.
 
-Each command lives in `alignment_plan.commands.<name>` with `register(subparsers)`; the
-heavy stages are imported only inside the command that runs, so start-up stays fast.
+Each command lives in `alignment_plan.commands.<name>` with `register(subparsers)` and a
+`run(args)`; a command module imports the heavy stages only inside `run`, so building the
+command line stays fast.
 Exit codes: 0 clean, 1 findings at error severity, 2 usage, I/O or internal errors.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 
 from alignment_plan import __version__
+from alignment_plan.commands import catalog, check, classify, config, report, rule
+from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, fail
 
-COMMANDS = ("check", "classify", "report", "catalog", "rule", "config")
-EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
+COMMANDS = (check, classify, report, catalog, rule, config)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,37 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"alignment-plan {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"alignment_plan.commands.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"alignment_plan.commands.{name}":
-                raise
-            continue
-        module.register(subparsers)
+    for command in COMMANDS:
+        command.register(subparsers)
     return parser
-
-
-def write_output(text: str, path: str | None) -> None:
-    """Write to `path` (exactly as given) or to standard output."""
-    if path is None or path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-
-
-def warn_if_nothing_checked(files, paths) -> None:
-    """Like ruff: an empty run succeeds, but says so on standard error."""
-    if not files:
-        where = ", ".join(f"`{p}`" for p in paths)
-        print(f"alignment-plan: warning: no `.plan` files found under {where}", file=sys.stderr)
-
-
-def fail(message: str) -> int:
-    print(f"alignment-plan: error: {message}", file=sys.stderr)
-    return EXIT_TROUBLE
 
 
 def main(argv: list[str] | None = None) -> int:

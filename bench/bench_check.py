@@ -442,7 +442,11 @@ def worker(kind: str, path: Path) -> dict:
     laps = _Laps()
     if kind == "check":
         sys.path.insert(0, str(ROOT))
-        from alignment_plan.checker import check_paths
+        from alignment_plan.project.project import Project
+
+        def check_paths(paths, root):
+            return Project.open(root).check(paths, dependents=False)
+
         from alignment_plan.reporters import json_report
 
         laps.lap("import")
@@ -615,10 +619,10 @@ def growth(rows: list[dict]) -> list[dict]:
 STAGES = (
     ("parse (lex, LALR, transform), every file", "alignment_plan/syntax/parser.py", "parse_module"),
     ("  of which transform to nodes", "alignment_plan/syntax/transformer.py", "to_module"),
-    ("resolve names and imports (parses std on first use)", "alignment_plan/resolver.py", "resolve"),
-    ("analyze plans (owners, coverage)", "alignment_plan/semantics.py", "analyze_plan"),
+    ("resolve names and imports (parses std on first use)", "alignment_plan/analysis/resolver.py", "resolve"),
+    ("analyze plans (owners, coverage)", "alignment_plan/analysis/semantics.py", "analyze_plan"),
     ("run rules", "alignment_plan/rules/registry.py", "run_rules"),
-    ("build plan results", "alignment_plan/checker.py", "plan_result"),
+    ("build plan results", "alignment_plan/checker/convert.py", "plan_result"),
 )
 
 
@@ -635,7 +639,11 @@ def profile_check(path: Path, top: int = 25) -> dict:
     import pstats
 
     sys.path.insert(0, str(ROOT))
-    from alignment_plan.checker import check_paths
+    from alignment_plan.project.project import Project
+
+    def check_paths(paths, root):
+        return Project.open(root).check(paths, dependents=False)
+
 
     check_paths([path], root=path.parent)  # build the parser outside the measurements
     gc.collect()

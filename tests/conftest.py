@@ -83,3 +83,18 @@ def project(tmp_path, monkeypatch):
     (root / ".git").mkdir()
     monkeypatch.chdir(root)
     return root
+
+
+def check_paths(paths, options=None, *, root: Path):
+    """The checker on the plan files under `paths` (no configuration, no dependents)."""
+    from alignment_plan.analysis.resolver import Workspace
+    from alignment_plan.checker.check import CheckOptions, check_files
+    from alignment_plan.project.discovery import collect_files
+
+    return check_files(collect_files(paths), Workspace(root), options or CheckOptions())
+
+
+def all_codes_but(*codes: str) -> frozenset[str]:
+    from alignment_plan.rules import RULES
+
+    return frozenset(RULES) - set(codes)

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from alignment_plan.baseline import fingerprints
-from alignment_plan.checker import check_paths
+from alignment_plan.checker.fingerprints import fingerprints
+from conftest import check_paths
 from alignment_plan.cli import main
 from alignment_plan.diagnostics import Diagnostic, Severity, Span
 from conftest import LINT_PROJECT, ROOT

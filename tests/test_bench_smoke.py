@@ -12,7 +12,7 @@ import tomllib
 
 import pytest
 
-from alignment_plan.checker import check_paths
+from conftest import check_paths
 from alignment_plan.diagnostics import Severity
 from conftest import ROOT
 

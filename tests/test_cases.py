@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from alignment_plan.checker import check_paths
+from conftest import check_paths
 from conftest import CASES, ROOT, case_files, expectations
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from alignment_plan.checker import check_paths
-from alignment_plan.classification import (
+from conftest import check_paths
+from alignment_plan.analysis.scenarios import (
     analyze_scenarios,
     check_labels,
     definition_combinations,
@@ -19,7 +19,7 @@ from alignment_plan.classification import (
 )
 from alignment_plan.cli import main
 from alignment_plan.reporters import classification as report
-from alignment_plan.resolver import Workspace, resolve
+from alignment_plan.analysis.resolver import Workspace, resolve
 from conftest import ROOT
 
 QUIZ = ROOT / "plans" / "pop_quiz.plan"

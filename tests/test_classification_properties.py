@@ -23,10 +23,10 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alignment_plan import nodes
-from alignment_plan.classification import analyze_scenarios, definition_combinations
-from alignment_plan.logic import kleene
-from alignment_plan.resolver import Workspace, resolve
+from alignment_plan.syntax import nodes
+from alignment_plan.analysis.scenarios import analyze_scenarios, definition_combinations
+from alignment_plan.analysis.logic import kleene
+from alignment_plan.analysis.resolver import Workspace, resolve
 from conftest import ROOT
 
 FACTS = (

@@ -1,4 +1,4 @@
-"""`alignment_plan.compare`: the delta between two versions of a plan, and why owners moved."""
+"""`alignment_plan.project.compare`: the delta between two versions of a plan, and why owners moved."""
 
 from __future__ import annotations
 
@@ -8,22 +8,23 @@ import json
 import pytest
 from conftest import ROOT
 
-from alignment_plan.checker import Options, check_paths
-from alignment_plan.compare import BaseReportError, compare, compare_text, parse_base, read_plans
+from alignment_plan.checker.check import CheckOptions as Options
+from conftest import check_paths
+from alignment_plan.project.compare import BaseReportError, compare, compare_text, parse_base, read_plans
 from alignment_plan.reporters import json_report
-from alignment_plan.result import OwnerReason
+from alignment_plan.results.model import OwnerReason
 
 FIXTURES = ROOT / "tests" / "fixtures" / "report"
 
 
 @pytest.fixture(scope="module")
 def head():
-    return check_paths([FIXTURES / "head"], Options(), root=ROOT)
+    return check_paths([FIXTURES / "head"], root=ROOT)
 
 
 @pytest.fixture(scope="module")
 def base_document():
-    return json.loads(json_report.render(check_paths([FIXTURES / "base"], Options(), root=ROOT)))
+    return json.loads(json_report.render(check_paths([FIXTURES / "base"], root=ROOT)))
 
 
 def delta_of(document, result):

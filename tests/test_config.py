@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from alignment_plan.cli import main
-from alignment_plan.config import ConfigError, load_settings, matches_any
+from alignment_plan.project.settings import ConfigError, load_settings, matches_any
 
 
 
@@ -26,7 +26,7 @@ def concise(capsys) -> list[str]:
 def test_defaults_without_a_configuration(project):
     settings = load_settings(project)
     assert settings.config_file is None
-    assert settings["format"] == "text" and settings["min-status"] == "research"
+    assert settings.format == "text" and settings.min_status == "research"
     assert set(settings.sources.values()) == {"default"}
 
 
@@ -38,7 +38,7 @@ def test_found_by_walking_up_past_a_pyproject_without_the_table(project, monkeyp
     (project / "plans" / "pyproject.toml").write_text("[tool.other]\nx = 1\n", encoding="utf-8")
     settings = load_settings(project / "plans")
     assert settings.config_file == project / "pyproject.toml"
-    assert settings["ignore"] == ("low-stakes",)
+    assert settings.ignore == ("low-stakes",)
     assert settings.sources["ignore"] == "../pyproject.toml [tool.alignment-plan]"
     assert settings.base == project
 
@@ -95,7 +95,7 @@ def test_min_status_and_coverage_gate_from_the_configuration(project, capsys):
     """)
     assert main(["check", "--format", "concise"]) == 1
     err = capsys.readouterr().err
-    assert "total coverage 80% is below the required 90%; uncovered: assistant/distribution_shift" in err
+    assert "total coverage 80.0% is below the required 90%; uncovered: assistant/distribution_shift" in err
     assert "coverage of `find_and_fix`" in err and "assistant/distribution_shift" in err
     assert main(["check", "--format", "concise", "--fail-under", "80", "--fail-under-step", "find_and_fix=50"]) == 0
     assert main(["check", "--format", "concise", "--exit-zero"]) == 0
@@ -107,17 +107,17 @@ def test_min_status_and_coverage_gate_from_the_configuration(project, capsys):
         fail-under = 1
     """)
     assert main(["check", "--format", "concise"]) == 1
-    assert "total coverage 0% is below the required 1%" in capsys.readouterr().err
+    assert "total coverage 0.0% is below the required 1%" in capsys.readouterr().err
 
 
 def test_format_precedence_environment_configuration_command_line(project, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     settings = load_settings(project)
-    assert (settings["format"], settings.sources["format"]) == ("github", "environment (GITHUB_ACTIONS=true)")
+    assert (settings.format, settings.sources["format"]) == ("github", "environment (GITHUB_ACTIONS=true)")
     configure(project, '[tool.alignment-plan]\nformat = "concise"\n')
-    assert load_settings(project)["format"] == "concise"
-    assert load_settings(project, {"format": "sarif"})["format"] == "sarif"
-    assert load_settings(project, isolated=True)["format"] == "github"
+    assert load_settings(project).format == "concise"
+    assert load_settings(project, {"format": "sarif"}).format == "sarif"
+    assert load_settings(project, isolated=True).format == "github"
 
 
 @pytest.mark.parametrize(

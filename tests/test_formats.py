@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from alignment_plan.checker import check_paths
+from conftest import check_paths
 from alignment_plan.cli import main
 from alignment_plan.reporters import concise, github, junit, sarif
 from conftest import ROOT

@@ -9,7 +9,7 @@ import re
 import attrs
 import pytest
 
-from alignment_plan.checker import check_paths
+from conftest import check_paths
 from alignment_plan.cli import main
 from alignment_plan.diagnostics import Diagnostic, Severity, Span
 from alignment_plan.reporters import github

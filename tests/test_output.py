@@ -11,7 +11,7 @@ import pytest
 
 from alignment_plan.cli import main
 from alignment_plan.reporters import json_report, text
-from alignment_plan.checker import check_paths
+from conftest import check_paths
 from conftest import ROOT
 
 SCHEMA = json.loads((ROOT / "alignment_plan" / "schemas" / "check.schema.json").read_text())
@@ -77,12 +77,12 @@ def test_output_file_and_determinism(tmp_path):
 
 
 def test_internal_error_is_one_line_not_a_traceback(monkeypatch, capsys):
-    import alignment_plan.checker as checker
+    import alignment_plan.project.project as project
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(checker, "check_paths", explode)
+    monkeypatch.setattr(project, "check_files", explode)
     assert main(["check", "plans"]) == 2
     err = capsys.readouterr().err
     assert "internal error" in err and "bug" in err and "Traceback" not in err

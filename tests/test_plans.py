@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from alignment_plan.checker import check_paths
+from conftest import check_paths
 from alignment_plan.cli import main
 from conftest import ROOT
 

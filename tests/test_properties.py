@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
-from alignment_plan import nodes
-from alignment_plan.checker import check_paths
+from alignment_plan.syntax import nodes
+from conftest import check_paths
 from alignment_plan.diagnostics import Span
 from alignment_plan.reporters import json_report
-from alignment_plan.resolver import Scope
-from alignment_plan.semantics import NONE, Evaluator, kleene_verdict
-from alignment_plan.syntax import parse_module
+from alignment_plan.analysis.resolver import Scope
+from alignment_plan.analysis.semantics import NONE, Evaluator, kleene_verdict
+from alignment_plan.syntax.parser import parse_module
 from alignment_plan.syntax.parser import grammar_text
 from conftest import ROOT
 

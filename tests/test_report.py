@@ -13,7 +13,8 @@ from conftest import ROOT
 
 from alignment_plan.cli import main
 from alignment_plan.reporters import markdown, report_text
-from alignment_plan.result import CheckResult, FailureModeResult, PlanResult, TechniqueResult
+from alignment_plan.results.coverage import Coverage
+from alignment_plan.results.model import CheckResult, FailureModeResult, PlanResult, TechniqueResult
 
 FIXTURES = "tests/fixtures/report"
 HEAD, BASE, BASE_JSON = f"{FIXTURES}/head", f"{FIXTURES}/base", f"{FIXTURES}/base.json"
@@ -69,8 +70,8 @@ def test_text_is_a_coverage_table_with_a_total_row(capsys):
     assert header.split() == ["Failure", "mode", "Owner", "Covered", "by", "Status", "Cover"]
     row = next(line for line in lines if line.startswith("reward_tampering"))
     assert row.split() == ["reward_tampering", "feedback_process", "-", "-", "no"]
-    assert re.search(r"^TOTAL\s+2 of 4 covered\s+50%$", out, re.MULTILINE)
-    assert "TOTAL: 6 of 9 failure modes covered in 3 plans: 67%" in out
+    assert re.search(r"^TOTAL\s+2 of 4 covered\s+50.0%$", out, re.MULTILINE)
+    assert "TOTAL: 6 of 9 failure modes covered in 3 plans: 66.7%" in out
 
 
 def test_show_missing_names_the_steps_and_the_deciding_facts(capsys):
@@ -86,7 +87,7 @@ def test_skip_covered_leaves_out_covered_rows_but_counts_them(capsys):
     assert not re.search(r"^deception\s", out, re.MULTILINE)
     assert re.search(r"^hidden_knowledge\s", out, re.MULTILINE)
     assert "3 covered failure modes skipped." in out
-    assert re.search(r"^TOTAL\s+3 of 4 covered\s+75%$", out, re.MULTILINE)
+    assert re.search(r"^TOTAL\s+3 of 4 covered\s+75.0%$", out, re.MULTILINE)
 
 
 def test_json_is_the_check_document_plus_what_the_report_adds(capsys):
@@ -131,17 +132,25 @@ def test_check_json_of_the_base_is_a_valid_compare_input(tmp_path, capsys):
 
 
 def test_total_is_just_the_number(capsys):
-    assert run(capsys, HEAD, "--format", "total")[1] == "67\n"
+    assert run(capsys, HEAD, "--format", "total")[1] == "66.7\n"
     assert run(capsys, HEAD, "--format", "total", "--precision", "2")[1] == "66.67\n"
-    assert run(capsys, HEAD, "--format", "total", "--compare", BASE_JSON)[1] == "67\n"
+    assert run(capsys, HEAD, "--format", "total", "--precision", "0")[1] == "67\n"
+    assert run(capsys, HEAD, "--format", "total", "--compare", BASE_JSON)[1] == "66.7\n"
 
 
 @pytest.mark.parametrize(
     ("covered", "total", "precision", "shown"),
-    [(0, 0, 0, "100"), (999, 1000, 0, "99"), (1, 1000, 0, "1"), (1, 3, 2, "33.33"), (2, 3, 0, "67"), (0, 5, 1, "0.0")],
+    [(0, 0, 0, "100%"), (999, 1000, 0, "99%"), (1, 1000, 0, "1%"), (1, 3, 2, "33.33%"), (2, 3, 0, "67%"), (0, 5, 1, "0.0%"),
+     (1999, 2000, 1, "99.9%"), (1, 2000, 1, "0.1%")],
 )
 def test_percent_is_never_rounded_to_100_or_0_falsely(covered, total, precision, shown):
-    assert report_text.format_percent(covered, total, precision) == shown
+    assert Coverage(covered, total).display(precision) == shown
+
+
+def test_the_gate_compares_exact_figures_not_rounded_ones():
+    assert not Coverage(1999, 2000).meets(100) and Coverage(2000, 2000).meets(100)
+    assert Coverage(999, 1000).meets(99.9) and not Coverage(998, 1000).meets(99.9)
+    assert not Coverage(2, 3).meets(66.7) and Coverage(2, 3).meets(66.6)
 
 
 def test_gate_passes_and_fails_like_check(capsys):
@@ -170,7 +179,7 @@ def test_gate_reads_the_configuration(tmp_path, capsys):
     code = main(["report", "--config", str(config), "--format", "total", HEAD])
     out, err = capsys.readouterr()
     assert code == 1 and "below the required 90%" in err
-    assert out == "56\n"  # `debate` (research) no longer covers sycophancy: 5 of 9
+    assert out == "55.6\n"  # `debate` (research) no longer covers sycophancy: 5 of 9
 
 
 def test_findings_at_error_severity_fail_the_report(tmp_path, capsys):
@@ -283,9 +292,7 @@ def hostile_result() -> CheckResult:
         threshold="research",
         failure_modes=tuple(fms),
         techniques=tuple(techniques),
-        covered=3,
-        total=7,
-        percent=42.9,
+        coverage=Coverage(3, 7),
     )
     return CheckResult(files=(HOSTILE[1],), diagnostics=(), plans=(plan,), rules=())
 

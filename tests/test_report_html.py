@@ -17,11 +17,12 @@ import pytest
 from conftest import ROOT
 from test_report import hostile_result
 
-from alignment_plan.checker import Options, check_paths
+from alignment_plan.checker.check import CheckOptions as Options
+from conftest import check_paths
 from alignment_plan.cli import main
-from alignment_plan.compare import compare_text
+from alignment_plan.project.compare import compare_text
 from alignment_plan.reporters import html as html_report
-from alignment_plan.result import CheckResult, ScenarioResult, VerdictResult
+from alignment_plan.results.model import CheckResult, ScenarioResult, VerdictResult
 
 FIXTURES = ROOT / "tests" / "fixtures" / "report"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,7 +41,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def head() -> CheckResult:
-    return check_paths([FIXTURES / "head"], Options(), root=ROOT)
+    return check_paths([FIXTURES / "head"], root=ROOT)
 
 
 @pytest.fixture(scope="module")

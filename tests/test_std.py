@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from alignment_plan import nodes
-from alignment_plan.resolver import Workspace, resolve
-from alignment_plan.semantics import Evaluator
+from alignment_plan.syntax import nodes
+from alignment_plan.analysis.resolver import Workspace, resolve
+from alignment_plan.analysis.semantics import Evaluator
 from conftest import ROOT
 
 

@@ -7,9 +7,10 @@ import textwrap
 
 import pytest
 
-from alignment_plan.checker import Options, check_paths
-from alignment_plan.suppressions import parse_suppressions
-from alignment_plan.syntax import parse_module
+from alignment_plan.checker.check import CheckOptions as Options
+from conftest import all_codes_but, check_paths
+from alignment_plan.rules.suppressions import parse_suppressions
+from alignment_plan.syntax.parser import parse_module
 
 PLAN = textwrap.dedent(
     """\
@@ -56,16 +57,16 @@ def test_inline_suppressions_silence_and_a_comment_above_a_blank_line_is_unused(
 
 
 def test_codes_of_rules_that_did_not_run_are_not_judged(plan):
-    result = check_paths([plan], Options(enabled=lambda r: r.code != "AP308"), root=plan.parent)
+    result = check_paths([plan], Options(enabled=all_codes_but("AP308")), root=plan.parent)
     assert codes(result) == [(15, "AP502")]  # the AP308 suppression on line 7 is not reported
-    per_file = Options(file_ignores=lambda path: frozenset({"AP301", "AP308"}))
+    per_file = Options(file_ignores={plan.name: frozenset({"AP301", "AP308"})})
     assert codes(check_paths([plan], per_file, root=plan.parent)) == []
 
 
 def test_findings_about_suppressions_obey_select_ignore_and_severity(plan):
     from alignment_plan.diagnostics import Severity
 
-    assert codes(check_paths([plan], Options(enabled=lambda r: r.code != "AP502"), root=plan.parent)) == []
+    assert codes(check_paths([plan], Options(enabled=all_codes_but("AP502")), root=plan.parent)) == []
     result = check_paths([plan], Options(severities={"AP502": Severity.ERROR}), root=plan.parent)
     assert [d.severity for d in result.diagnostics] == [Severity.ERROR]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from alignment_plan.commands.options import add_paths_argument, add_project_arguments
 
 READINGS = ("open", "closed")
 
@@ -18,7 +18,7 @@ def register(subparsers) -> None:
             "of each file, the combinations that reproduce them all, real categorizations apart from heuristics."
         ),
     )
-    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: the current directory)")
+    add_paths_argument(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--matrix", action="store_true", help="text output: one compact matrix per file")
     parser.add_argument("--lens", action="append", default=[], metavar="LENS", help="only this lens (repeatable)")
@@ -31,6 +31,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--reading", choices=READINGS, help="only this reading")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    add_project_arguments(parser, gate=False)
     parser.set_defaults(run=run)
 
 
@@ -99,26 +100,28 @@ def unknown_options(result, lenses: set[str], binds: dict[str, set[str]]) -> str
 
 
 def run(args) -> int:
-    from alignment_plan.checker import check_paths
-    from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.console import exit_code, fail, note, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.options import open_project
+    from alignment_plan.project.project import ProjectError
     from alignment_plan.reporters import classification as report
 
-    paths = args.paths or [Path(".")]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        return fail("no such file or directory: " + ", ".join(f"`{m}`" for m in missing))
     binds = parse_binds(args.bind)
     if isinstance(binds, str):
         return fail(f"`--bind {binds}` is not of the form SLOT=DEFINITION")
     lenses = set(args.lens)
-    result = check_paths(paths)
-    warn_if_nothing_checked(result.files, paths)
+    try:
+        project = open_project(args)
+        run = project.run(args.paths, dependents=not args.no_dependents)
+    except ProjectError as error:
+        return fail(str(error))
+    result = run.result
+    warn_if_nothing_checked(result.files, args.paths or project.roots())
+    for message in run.notes:
+        note(message)
     problem = unknown_options(result, lenses, binds)
     if problem:
         return fail(problem)
     result = narrow(result, lenses, binds, args.reading)
     text = report.render_json(result) if args.format == "json" else report.render_text(result, matrix=args.matrix)
     write_output(text, args.output)
-    if result.file_errors:
-        return EXIT_TROUBLE
-    return EXIT_FINDINGS if result.has_errors else EXIT_OK
+    return exit_code(result)

@@ -1,47 +1,19 @@
 """`alignment-plan report`: publish where plans stand, in the manner of `coverage report`.
 
-Reads the configuration as `check` does (`[tool.alignment-plan]`: paths, rule selection,
-`min-status`, `fail-under`, `fail-under-step`; flags override it), runs the checker,
-optionally compares with a base JSON report (`--compare`), hands the
-result to one reporter (text, Markdown, JSON, total or an HTML site), then applies the
-coverage gate shared with `check`. Exit codes: 0 fine, 1 a threshold missed or a finding
-at error severity, 2 usage errors, unreadable files or an unusable base report.
+Opens the project as `check` does (same configuration, files, flags, baseline and gate),
+optionally compares with a base JSON report (`--compare`), and hands the result to one
+reporter (text, Markdown, JSON, total or an HTML site). Exit codes as `console.exit_code`;
+2 also for an unusable base report.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
-from alignment_plan.nodes import STATUSES
+from alignment_plan.commands.options import add_paths_argument, add_project_arguments
 
 FORMATS = ("text", "markdown", "json", "total", "html")
-STEPS = ("feedback_process", "find_and_fix")
 DEFAULT_DIRECTORY = "plan-report"
-
-
-def percentage(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a number") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"`{text}` is not between 0 and 100")
-    return value
-
-
-def step_threshold(text: str) -> tuple[str, float]:
-    step, sep, value = text.partition("=")
-    if not sep or step not in STEPS:
-        raise argparse.ArgumentTypeError(f"`{text}` is not STEP=N with STEP one of {', '.join(STEPS)}")
-    return step, percentage(value)
-
-
-def precision(text: str) -> int:
-    if not text.isdigit() or int(text) > 10:
-        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number from 0 to 10")
-    return int(text)
 
 
 def register(subparsers) -> None:
@@ -53,7 +25,7 @@ def register(subparsers) -> None:
             "techniques at what status, and what is still open. Modelled on `coverage report`."
         ),
     )
-    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: the current directory)")
+    add_paths_argument(parser)
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -70,64 +42,34 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--skip-covered", action="store_true", help="leave covered failure modes out of the tables")
     parser.add_argument(
-        "--precision", type=precision, default=0, metavar="N", help="digits after the decimal point (default: 0)"
-    )
-    parser.add_argument(
         "--compare", metavar="BASE.json", type=Path, help="add a delta against a JSON report of the base branch"
     )
-    parser.add_argument(
-        "--fail-under", type=percentage, metavar="N", help="exit 1 when total coverage is below N percent"
-    )
-    parser.add_argument(
-        "--fail-under-step",
-        type=step_threshold,
-        action="append",
-        default=[],
-        metavar="STEP=N",
-        help="exit 1 when coverage of STEP is below N percent (repeatable)",
-    )
-    parser.add_argument(
-        "--min-status",
-        choices=STATUSES,
-        help="lowest technique status that counts toward coverage (default: research)",
-    )
-    parser.add_argument(
-        "--config", metavar="FILE", type=Path, help="read this pyproject.toml instead of searching for one"
-    )
-    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--title", default="Alignment plan coverage", help="html, markdown: the report's title")
+    add_project_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from alignment_plan import config
-    from alignment_plan.checker import check_paths, find_root
-    from alignment_plan.cli import EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE, fail, warn_if_nothing_checked, write_output
-    from alignment_plan.gate import coverage_gate
+    from alignment_plan.commands.console import exit_code, fail, note, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.options import open_project
+    from alignment_plan.project.project import ProjectError
 
-    overrides = {
-        "fail-under": args.fail_under,
-        "fail-under-step": dict(args.fail_under_step) or None,
-        "min-status": args.min_status,
-    }
-    try:
-        settings = config.load_settings(Path.cwd(), overrides, config_file=args.config, isolated=args.isolated)
-        options = config.checker_options(settings)
-    except config.ConfigError as error:
-        return fail(str(error))
-    paths = args.paths or [settings.base / p for p in settings["paths"]] or [Path(".")]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        return fail("no such file or directory: " + ", ".join(f"`{m}`" for m in missing))
     if args.directory is not None and args.format != "html":
         return fail("`-d/--directory` applies to `--format html` only; use `-o FILE` for other formats")
     if args.output is not None and args.format == "html":
         return fail("`--format html` writes a directory; use `-d DIR` instead of `-o`")
-    result = check_paths(paths, options, root=find_root(Path.cwd()))
-    warn_if_nothing_checked(result.files, paths)
+    try:
+        project = open_project(args)
+        run = project.run(args.paths, dependents=not args.no_dependents)
+    except ProjectError as error:
+        return fail(str(error))
+    result, precision = run.result, project.settings.precision
+    warn_if_nothing_checked(result.files, args.paths or project.roots())
+    for message in run.notes:
+        note(message)
     delta = None
     if args.compare is not None:
-        from alignment_plan.compare import BaseReportError, compare_text
+        from alignment_plan.project.compare import BaseReportError, compare_text
 
         try:
             text = args.compare.read_text(encoding="utf-8")
@@ -144,37 +86,26 @@ def run(args) -> int:
         directory = Path(args.directory or DEFAULT_DIRECTORY)
         if directory.exists() and not directory.is_dir():
             return fail(f"`{directory}` exists and is not a directory")
-        written = html.write_site(result, directory, delta=delta, precision=args.precision, title=args.title)
+        written = html.write_site(result, directory, delta=delta, precision=precision, title=args.title)
         print(
             f"wrote HTML report to {directory / 'index.html'} ({len(written)} page{'s' if len(written) != 1 else ''})"
         )
     else:
-        write_output(render(args, result, delta), args.output)
+        write_output(render(args, result, delta, precision), args.output)
 
-    status = EXIT_OK
-    if result.file_errors:
-        status = EXIT_TROUBLE
-    elif result.has_errors:
+    if result.has_errors and not result.file_errors:
         count = sum(1 for d in result.diagnostics if d.severity.value == "error")
-        print(
-            f"alignment-plan: {count} finding{'s' if count != 1 else ''} at error severity; "
-            "`alignment-plan check` shows them",
-            file=sys.stderr,
-        )
-        status = EXIT_FINDINGS
-    failures = coverage_gate(result.plans, settings["fail-under"], settings["fail-under-step"])
-    for failure in failures:
-        print(f"alignment-plan: {failure.message()}", file=sys.stderr)
-    if failures and status == EXIT_OK:
-        status = EXIT_FINDINGS
-    return status
+        note(f"{count} finding{'s' if count != 1 else ''} at error severity; `alignment-plan check` shows them")
+    for failure in run.gate:
+        note(failure.message(precision))
+    return exit_code(result, run.gate)
 
 
-def render(args, result, delta) -> str:
+def render(args, result, delta, precision: int) -> str:
     if args.format == "total":
         from alignment_plan.reporters.report_text import render_total
 
-        return render_total(result, args.precision)
+        return render_total(result, precision)
     if args.format == "json":
         from alignment_plan.reporters.json_report import render_report
 
@@ -184,7 +115,7 @@ def render(args, result, delta) -> str:
 
         return markdown.render(
             result,
-            precision=args.precision,
+            precision=precision,
             show_missing=args.show_missing,
             skip_covered=args.skip_covered,
             delta=delta,
@@ -193,5 +124,5 @@ def render(args, result, delta) -> str:
     from alignment_plan.reporters import report_text
 
     return report_text.render(
-        result, precision=args.precision, show_missing=args.show_missing, skip_covered=args.skip_covered, delta=delta
+        result, precision=precision, show_missing=args.show_missing, skip_covered=args.skip_covered, delta=delta
     )

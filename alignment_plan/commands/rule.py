@@ -16,7 +16,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from alignment_plan.cli import EXIT_OK, fail, write_output
+    from alignment_plan.commands.console import EXIT_OK, fail, write_output
     from alignment_plan.rules import RULES, find_rule
 
     if args.all or args.code is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from alignment_plan.result import CatalogEntry
+from alignment_plan.results.model import CatalogEntry
 
 _HEADINGS = {
     "fact": "Facts",

@@ -11,7 +11,7 @@ import json
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity
-from alignment_plan.result import CheckResult, CombinationResult, LabelCheckResult, ScenarioResult, VerdictResult
+from alignment_plan.results.model import CheckResult, CombinationResult, LabelCheckResult, ScenarioResult, VerdictResult
 
 SCENARIO_FAMILY = "AP4"
 

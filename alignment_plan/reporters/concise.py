@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from alignment_plan.reporters.text import summary_line
-from alignment_plan.result import CheckResult
+from alignment_plan.results.model import CheckResult
 
 
 def render(result: CheckResult) -> str:

@@ -12,7 +12,7 @@ from itertools import groupby
 
 from alignment_plan.diagnostics import Diagnostic, Severity
 from alignment_plan.reporters.text import summary_line
-from alignment_plan.result import CheckResult
+from alignment_plan.results.model import CheckResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # GitHub shows at most this many annotations of each type per step.
@@ -94,7 +94,7 @@ def render_summary(result: CheckResult, gate_failures: tuple[str, ...] = ()) -> 
         for plan in result.plans:
             uncovered = [fm.name for fm in plan.failure_modes if fm.out_of_scope is None and not fm.covered]
             out.append(
-                f"| {_cell(plan.name)} | `{_cell(plan.file)}` | {plan.covered}/{plan.total} ({plan.percent:g}%) | "
+                f"| {_cell(plan.name)} | `{_cell(plan.file)}` | {plan.covered}/{plan.total} ({plan.coverage.display()}) | "
                 f"{_cell(', '.join(uncovered)) or '-'} |"
             )
         out.append("")

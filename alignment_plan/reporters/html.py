@@ -21,8 +21,10 @@ from pathlib import Path
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Diagnostic, Severity
-from alignment_plan.reporters.report_text import coverage_word, format_percent, total_figures
-from alignment_plan.result import (
+from alignment_plan.reporters.report_text import coverage_word
+from alignment_plan.results.coverage import Coverage, total_of
+from alignment_plan.vocabulary import STEPS
+from alignment_plan.results.model import (
     CheckResult,
     CoverageChange,
     Delta,
@@ -34,7 +36,6 @@ from alignment_plan.result import (
     TechniqueResult,
 )
 
-STEPS = ("operationalize", "feedback_process", "find_and_fix")
 STEP_LABELS = {
     "operationalize": "1 · operationalize",
     "feedback_process": "2 · feedback_process",
@@ -202,12 +203,10 @@ def table_wrap(label: str, table: str) -> str:
     return f'<div class="table-wrap" role="region" aria-label="{e(label)}" tabindex="0">{table}</div>'
 
 
-def bar(covered: int, total: int, precision: int) -> str:
-    percent = format_percent(covered, total, precision)
-    width = 100.0 if total == 0 else 100.0 * covered / total
+def bar(coverage: Coverage, precision: int) -> str:
     return (
-        f'<span class="bar" aria-hidden="true"><span style="width:{width:.1f}%"></span></span>'
-        f"<span>{covered} of {total} covered ({percent}%)</span>"
+        f'<span class="bar" aria-hidden="true"><span style="width:{coverage.percent:.1f}%"></span></span>'
+        f"<span>{coverage.covered} of {coverage.total} covered ({coverage.display(precision)})</span>"
     )
 
 
@@ -280,8 +279,8 @@ def delta_summary(delta: Delta, precision: int) -> str:
     version = f" (alignment-plan {e(delta.base_version)})" if delta.base_version else ""
     return (
         f"<p>Compared with {code(delta.base)}{version}: coverage "
-        f"{format_percent(before.covered, before.total, precision)}% ({before.covered} of {before.total}) → "
-        f"<strong>{format_percent(after.covered, after.total, precision)}%</strong> ({after.covered} of {after.total}); "
+        f"{before.display(precision)} ({before.covered} of {before.total}) → "
+        f"<strong>{after.display(precision)}</strong> ({after.covered} of {after.total}); "
         f"{delta.newly_uncovered} newly uncovered, {delta.newly_covered} newly covered, "
         f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}.</p>"
     )
@@ -645,7 +644,7 @@ def plan_page(result: CheckResult, plan: PlanResult, delta: Delta | None, precis
         f"<h1>Plan {code(plan.name)}</h1>",
         f'<p class="lede">{e(plan.title)}</p>',
         '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>",
-        f'<p class="big">{bar(plan.covered, plan.total, precision)}</p>',
+        f'<p class="big">{bar(plan.coverage, precision)}</p>',
     ]
 
     def link(name: str) -> str:
@@ -705,11 +704,11 @@ def page_names(plans: tuple[PlanResult, ...]) -> list[str]:
 
 
 def index_page(result: CheckResult, pages: list[str], delta: Delta | None, precision: int, title: str) -> str:
-    covered, total = total_figures(result.plans)
+    total = total_of(p.coverage for p in result.plans)
     counts = {s: sum(1 for d in result.diagnostics if d.severity is s) for s in Severity}
     body = [
         f"<h1>{e(title)}</h1>",
-        f'<p class="big">{bar(covered, total, precision)} across {len(result.plans)} plan{"s" if len(result.plans) != 1 else ""}.</p>',
+        f'<p class="big">{bar(total, precision)} across {len(result.plans)} plan{"s" if len(result.plans) != 1 else ""}.</p>',
         (
             f"<p>Findings: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info, "
             f"in {len(result.files)} file{'s' if len(result.files) != 1 else ''}.</p>"
@@ -748,7 +747,7 @@ def index_page(result: CheckResult, pages: list[str], delta: Delta | None, preci
         findings = sum(1 for d in result.diagnostics if d.span.file == plan.file)
         rows.append(
             f'<tr><th scope="row"><a href="{e(target)}">{code(plan.name)}</a><br><span class="note">{e(plan.title)}</span></th>'
-            f"<td>{code(plan.file)}</td><td>{bar(plan.covered, plan.total, precision)}</td>"
+            f"<td>{code(plan.file)}</td><td>{bar(plan.coverage, precision)}</td>"
             f'<td class="num">{uncovered}</td><td class="num">{open_count}</td><td class="num">{findings}</td></tr>'
         )
     if rows:
@@ -766,7 +765,7 @@ def index_page(result: CheckResult, pages: list[str], delta: Delta | None, preci
                 )
             )
             + f"</tr></thead><tbody>{''.join(rows)}</tbody>"
-            f'<tfoot><tr><th scope="row">TOTAL</th><td></td><td>{bar(covered, total, precision)}</td><td colspan="3"></td></tr></tfoot></table>'
+            f'<tfoot><tr><th scope="row">TOTAL</th><td></td><td>{bar(total, precision)}</td><td colspan="3"></td></tr></tfoot></table>'
         )
         body.append(f'<section aria-labelledby="plans"><h2 id="plans">Plans</h2>{table_wrap("Plans", table)}</section>')
     else:

@@ -6,10 +6,10 @@ import json
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity, Span
-from alignment_plan.result import (
+from alignment_plan.results.coverage import Coverage
+from alignment_plan.results.model import (
     CheckResult,
     CoverageChange,
-    CoverageFigures,
     Delta,
     OwnerState,
     PlanResult,
@@ -35,7 +35,7 @@ def plan_document(plan: PlanResult) -> dict:
         "bindings": dict(plan.bindings),
         "unbound": list(plan.unbound),
         "threshold": plan.threshold,
-        "coverage": {"covered": plan.covered, "total": plan.total, "percent": plan.percent},
+        "coverage": {"covered": plan.covered, "total": plan.total, "percent": plan.coverage.percent},
         "failure_modes": [
             {
                 "name": fm.name,
@@ -104,7 +104,7 @@ def render(result: CheckResult) -> str:
 # `delta` when comparing with a base report (`schemas/report.schema.json`).
 
 
-def _figures(figures: CoverageFigures | None) -> dict | None:
+def _figures(figures: Coverage | None) -> dict | None:
     return None if figures is None else {"covered": figures.covered, "total": figures.total, "percent": figures.percent}
 
 

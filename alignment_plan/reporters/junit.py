@@ -8,7 +8,7 @@ import re
 from itertools import groupby
 from xml.etree import ElementTree as ET
 
-from alignment_plan.result import CheckResult
+from alignment_plan.results.model import CheckResult
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -14,13 +14,12 @@ import re
 
 from alignment_plan.reporters.report_text import (
     coverage_word,
-    format_percent,
     missing_text,
     statuses,
-    total_figures,
 )
 from alignment_plan.reporters.text import summary_line
-from alignment_plan.result import (
+from alignment_plan.results.coverage import total_of
+from alignment_plan.results.model import (
     CheckResult,
     CoverageChange,
     Delta,
@@ -55,10 +54,6 @@ def owner_cell(state: FailureModeResult | OwnerState) -> str:
     if state.owner == "operationalize":
         return f"{code('operationalize')} (open: " + " or ".join(code(o) for o in state.possible_owners) + ")"
     return code(state.owner)
-
-
-def percent(covered: int, total: int, precision: int) -> str:
-    return format_percent(covered, total, precision) + "%"
 
 
 def table(headings: tuple[str, ...], rows: list[tuple[str, ...]], align: str) -> list[str]:
@@ -101,7 +96,7 @@ def delta_section(delta: Delta, precision: int) -> list[str]:
         f"## Changes against {code(delta.base)}{version}",
         "",
         (
-            f"Coverage {percent(before.covered, before.total, precision)} → **{percent(after.covered, after.total, precision)}** "
+            f"Coverage {before.display(precision)} → **{after.display(precision)}** "
             f"({before.covered}/{before.total} → {after.covered}/{after.total}) · "
             f"{delta.newly_uncovered} newly uncovered · {delta.newly_covered} newly covered · "
             f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}"
@@ -112,9 +107,9 @@ def delta_section(delta: Delta, precision: int) -> list[str]:
     for plan in changed:
         figures = ""
         if plan.before is not None:
-            figures += f": {percent(plan.before.covered, plan.before.total, precision)}"
+            figures += f": {plan.before.display(precision)}"
         if plan.after is not None:
-            figures += (" → " if figures else ": ") + percent(plan.after.covered, plan.after.total, precision)
+            figures += (" → " if figures else ": ") + plan.after.display(precision)
         out += [f"**{code(plan.name)}** ({code(plan.file)}), {plan.change}{figures}", ""]
         items = plan_delta_items(plan)
         out += items + ([""] if items else [])
@@ -126,7 +121,7 @@ def delta_section(delta: Delta, precision: int) -> list[str]:
 def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_covered: bool) -> list[str]:
     complete = plan.covered == plan.total
     summary = (
-        f"<b>{html.escape(plan.name)}</b> in <code>{html.escape(plan.file)}</code>: {format_percent(plan.covered, plan.total, precision)}% "
+        f"<b>{html.escape(plan.name)}</b> in <code>{html.escape(plan.file)}</code>: {plan.coverage.display(precision)} "
         f"({plan.covered} of {plan.total} covered)"
     )
     bindings = ", ".join(f"{code(slot)} = {code(d)}" for slot, d in plan.bindings) or "none"
@@ -161,7 +156,7 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
         "",
         f"{plan.covered} of {plan.total} covered",
         "",
-        f"**{percent(plan.covered, plan.total, precision)}**",
+        f"**{plan.coverage.display(precision)}**",
     )
     rows.append(total + ("",) * (len(headings) - len(total)))
     out += table(headings, rows, "lllll" + ("l" if show_missing else ""))
@@ -194,13 +189,13 @@ def render(
     title: str = "Alignment plan coverage",
 ) -> str:
     """The Markdown report: heading and totals, delta, table of plans, one section per plan."""
-    covered, total = total_figures(result.plans)
+    total = total_of(p.coverage for p in result.plans)
     count = len(result.plans)
     head = [
         f"# {escape(title)}",
         "",
         (
-            f"**{percent(covered, total, precision)}** of failure modes covered ({covered} of {total}) "
+            f"**{total.display(precision)}** of failure modes covered ({total.covered} of {total.total}) "
             f"in {count} plan{'s' if count != 1 else ''} · {escape(summary_line(result))}"
         ),
         "",
@@ -213,10 +208,10 @@ def render(
         head += delta_section(delta, precision)
     if result.plans:
         rows = [
-            (code(p.name), code(p.file), f"{p.covered}/{p.total}", percent(p.covered, p.total, precision))
+            (code(p.name), code(p.file), f"{p.covered}/{p.total}", p.coverage.display(precision))
             for p in result.plans
         ]
-        rows.append(("**TOTAL**", "", f"**{covered}/{total}**", f"**{percent(covered, total, precision)}**"))
+        rows.append(("**TOTAL**", "", f"**{total.covered}/{total.total}**", f"**{total.display(precision)}**"))
         head += table(("Plan", "File", "Covered", "Cover"), rows, "llrr") + [""]
     sections = [plan_section(p, precision, show_missing, skip_covered) for p in result.plans]
     text = "\n".join(head)

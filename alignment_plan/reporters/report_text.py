@@ -8,7 +8,9 @@ every format says the same thing in the same words.
 from __future__ import annotations
 
 from alignment_plan.reporters.text import summary_line
-from alignment_plan.result import (
+from alignment_plan.results.coverage import DEFAULT_PRECISION, total_of
+from alignment_plan.vocabulary import STEPS
+from alignment_plan.results.model import (
     CheckResult,
     CoverageChange,
     Delta,
@@ -18,29 +20,12 @@ from alignment_plan.result import (
     PlanResult,
 )
 
-STEPS = ("operationalize", "feedback_process", "find_and_fix")
 HEADINGS = ("Failure mode", "Owner", "Covered by", "Status", "Cover")
 
 
-def format_percent(covered: int, total: int, precision: int = 0) -> str:
-    """The percentage as coverage.py shows it: never rounded up to 100 nor down to 0."""
-    if total == 0:
-        return f"{100:.{precision}f}"
-    exact = 100.0 * covered / total
-    near = 10.0**-precision
-    if 0 < exact < near:
-        exact = near
-    elif 100 - near < exact < 100:
-        exact = 100 - near
-    return f"{exact:.{precision}f}"
-
-
-def total_figures(plans: tuple[PlanResult, ...]) -> tuple[int, int]:
-    return sum(p.covered for p in plans), sum(p.total for p in plans)
-
-
-def render_total(result: CheckResult, precision: int = 0) -> str:
-    return format_percent(*total_figures(result.plans), precision) + "\n"
+def render_total(result: CheckResult, precision: int = DEFAULT_PRECISION) -> str:
+    """`--format total`: the total percentage as every other output shows it, without the sign."""
+    return total_of(p.coverage for p in result.plans).display(precision).removesuffix("%") + "\n"
 
 
 def owner_text(fm: FailureModeResult) -> str:
@@ -91,8 +76,8 @@ def delta_lines(delta: Delta, precision: int = 0) -> list[str]:
     out = [
         f"Compared with {delta.base}{version}:",
         (
-            f"  coverage {format_percent(before.covered, before.total, precision)}% -> "
-            f"{format_percent(after.covered, after.total, precision)}% "
+            f"  coverage {before.display(precision)} -> "
+            f"{after.display(precision)} "
             f"({before.covered}/{before.total} -> {after.covered}/{after.total}); "
             f"{delta.newly_uncovered} newly uncovered, {delta.newly_covered} newly covered, "
             f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}"
@@ -103,10 +88,10 @@ def delta_lines(delta: Delta, precision: int = 0) -> list[str]:
             continue
         figures = ""
         if plan.before is not None:
-            figures += f", {format_percent(plan.before.covered, plan.before.total, precision)}%"
+            figures += f", {plan.before.display(precision)}"
         if plan.after is not None:
             figures += (
-                (" -> " if figures else ", ") + format_percent(plan.after.covered, plan.after.total, precision) + "%"
+                (" -> " if figures else ", ") + plan.after.display(precision)
             )
         out.append(f"  plan {plan.name} ({plan.file}): {plan.change}{figures}")
         out += ["    " + line for line in plan_delta_lines(plan)]
@@ -176,7 +161,7 @@ def render_plan(plan: PlanResult, precision: int, show_missing: bool, skip_cover
         "",
         f"{plan.covered} of {plan.total} covered",
         "",
-        format_percent(plan.covered, plan.total, precision) + "%",
+        plan.coverage.display(precision),
     )
     total += ("",) * (len(headings) - len(total))
     table = [headings, *rows, total]
@@ -206,12 +191,12 @@ def render(
         out += render_plan(plan, precision, show_missing, skip_covered)
     if not result.plans:
         out += ["no plans found", ""]
-    covered, total = total_figures(result.plans)
+    total = total_of(p.coverage for p in result.plans)
     count = len(result.plans)
     out += [
         (
-            f"TOTAL: {covered} of {total} failure modes covered in {count} plan{'s' if count != 1 else ''}: "
-            f"{format_percent(covered, total, precision)}%"
+            f"TOTAL: {total.covered} of {total.total} failure modes covered in {count} plan{'s' if count != 1 else ''}: "
+            f"{total.display(precision)}"
         ),
         "",
     ]

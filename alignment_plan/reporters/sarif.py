@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity, Span
-from alignment_plan.result import CheckResult, RuleInfo
+from alignment_plan.results.model import CheckResult, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"

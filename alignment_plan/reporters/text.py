@@ -4,7 +4,7 @@ ownership table per plan and a summary line."""
 from __future__ import annotations
 
 from alignment_plan.diagnostics import Diagnostic, Severity
-from alignment_plan.result import CheckResult, PlanResult
+from alignment_plan.results.model import CheckResult, PlanResult
 
 _COLORS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
 
@@ -51,7 +51,7 @@ def render_plan(plan: PlanResult, show_missing: bool = True) -> list[str]:
     for fm in plan.failure_modes:
         covered = "out of scope" if fm.out_of_scope is not None else ("yes" if fm.covered else "no")
         rows.append((fm.name, _owner_cell(fm), covered, ", ".join(fm.covered_by) or "-"))
-    rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", f"{plan.percent:g}%"))
+    rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", plan.coverage.display()))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         if index in (1, len(rows) - 1):

@@ -1,8 +1,10 @@
-"""Rules stage: importing this package registers every rule, in code order."""
+"""Rules stage: importing this package registers every rule of every family.
 
-from alignment_plan.rules import coverage, names, structure, style, syntax  # noqa: F401
-from alignment_plan.rules import hygiene  # noqa: F401
-from alignment_plan.rules import scenarios  # noqa: F401
-from alignment_plan.rules.registry import RULES, Finding, ModuleContext, Rule, find_rule, run_rules
+Each family module registers its rules when imported (`registry.rule`); the registry
+keeps them by code, and the engine runs them in code order.
+"""
 
-__all__ = ["RULES", "Finding", "ModuleContext", "Rule", "find_rule", "run_rules"]
+from alignment_plan.rules import coverage, hygiene, names, scenarios, structure, style, syntax  # noqa: F401
+from alignment_plan.rules.registry import RULES, Finding, Rule, find_rule, run_rules
+
+__all__ = ["RULES", "Finding", "Rule", "find_rule", "run_rules"]

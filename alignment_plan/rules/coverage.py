@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from alignment_plan import nodes
+from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.semantics import NONE, status_rank
+from alignment_plan.analysis.semantics import NONE, status_rank
 
 
 def _ticks(names) -> str:

@@ -1,47 +1,20 @@
 """Rules of the suppression-hygiene family (AP502-AP509).
 
 These rules read what the checker found out while applying a file's suppression
-comments (`alignment_plan.suppressions`): they run after the other rules, on a
-`SuppressionContext`, and obey `select`/`ignore` like every rule.
+comments (`ModuleContext.suppression`, see `alignment_plan.rules.suppressions`): they run
+after the other rules, and obey `select`/`ignore` like every rule.
 """
 
 from __future__ import annotations
 
-import attrs
-
-from alignment_plan.diagnostics import Severity, Span
-from alignment_plan.rules.registry import Finding, ModuleContext, rule
+from alignment_plan.diagnostics import Severity
+from alignment_plan.rules.registry import Finding, rule
 
 AFTER_SUPPRESSIONS = frozenset({"AP502", "AP503", "AP504"})
 
 
-@attrs.frozen
-class SuppressionProblem:
-    kind: str  # "unknown-code" or "malformed"
-    message: str
-    span: Span
-    help: str | None = None
-
-
-@attrs.frozen
-class UnusedSuppression:
-    """A code in a suppression comment that silenced nothing; `line` None for a file-level one."""
-
-    code: str
-    line: int | None
-    span: Span
-
-
-@attrs.frozen
-class SuppressionContext(ModuleContext):
-    """A module's context once its suppressions were applied."""
-
-    problems: tuple[SuppressionProblem, ...] = ()
-    unused: tuple[UnusedSuppression, ...] = ()
-
-
 def _problems(context, kind):
-    for problem in getattr(context, "problems", ()):
+    for problem in context.suppression.problems:
         if problem.kind == kind:
             yield Finding(problem.message, problem.span, problem.help)
 
@@ -60,7 +33,7 @@ def unused_suppression(context):
 
     Fix: delete the comment, or the code from it.
     """
-    for unused in getattr(context, "unused", ()):
+    for unused in context.suppression.unused:
         if unused.line is None:
             message = f"file-level suppression of `{unused.code}` is unused: nothing in this file reports it"
         else:

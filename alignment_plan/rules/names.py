@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alignment_plan import nodes
+from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
-from alignment_plan.resolver import FIX_KINDS
+from alignment_plan.vocabulary import FIX_KINDS, STATUSES
 from alignment_plan.rules.registry import Finding, rule
 
 
@@ -141,7 +141,7 @@ def unknown_status(context):
         yield Finding(
             f"unknown status `{missing.name.text}`",
             missing.name.span,
-            help or "use one of " + ", ".join(f"`{s}`" for s in nodes.STATUSES),
+            help or "use one of " + ", ".join(f"`{s}`" for s in STATUSES),
         )
 
 

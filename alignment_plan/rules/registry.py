@@ -9,14 +9,16 @@ why it matters, an example and the fix.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
-from alignment_plan import nodes
+from typing import TYPE_CHECKING
+
 from alignment_plan.diagnostics import Diagnostic, Related, Severity, Span
-from alignment_plan.resolver import Scope
-from alignment_plan.semantics import Evaluator, PlanAnalysis
+
+if TYPE_CHECKING:
+    from alignment_plan.rules.context import ModuleContext
 
 
 @attrs.frozen
@@ -25,19 +27,6 @@ class Finding:
     span: Span
     help: str | None = None
     related: tuple[Related, ...] = ()
-
-
-@attrs.frozen
-class ModuleContext:
-    """Everything a rule may read about one checked file."""
-
-    scope: Scope
-    analyses: tuple[PlanAnalysis, ...]
-    evaluator: Evaluator
-
-    @property
-    def module(self) -> nodes.Module:
-        return self.scope.module
 
 
 @attrs.frozen
@@ -84,16 +73,13 @@ def find_rule(code_or_name: str) -> Rule | None:
 
 
 def run_rules(
-    context: ModuleContext,
-    enabled: Callable[[Rule], bool] = lambda rule: True,
-    severities: Mapping[str, Severity] | None = None,
+    context: ModuleContext, codes: Iterable[str], severities: Mapping[str, Severity] | None = None
 ) -> list[Diagnostic]:
-    """Every enabled rule's findings on one file, stamped and sorted."""
+    """The findings of the rules with these `codes` on one file, stamped and sorted."""
     severities = severities or {}
     diagnostics = []
-    for found in RULES.values():
-        if not enabled(found):
-            continue
+    for code in sorted(codes):
+        found = RULES[code]
         severity = severities.get(found.code, found.severity)
         for finding in found.check(context):
             diagnostics.append(

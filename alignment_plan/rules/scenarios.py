@@ -1,6 +1,6 @@
 """Rules of the scenarios family (AP4xx): refinements, labels and priors of scenarios.
 
-The classification itself is `alignment_plan.classification`; these rules only turn its
+The classification itself is `alignment_plan.analysis.scenarios`; these rules only turn its
 data (contradictions, cycles, tables, the label check) into findings.
 """
 
@@ -9,12 +9,11 @@ from __future__ import annotations
 import difflib
 from fractions import Fraction
 
-from alignment_plan import nodes
-from alignment_plan.classification import (
+from alignment_plan.syntax import nodes
+from alignment_plan.analysis.scenarios import (
     LABELS,
     Classification,
     Combination,
-    analyze_scenarios,
     monotone_conflict,
     prior_value,
 )
@@ -23,7 +22,7 @@ from alignment_plan.rules.registry import Finding, rule
 
 
 def _analysis(context):
-    return analyze_scenarios(context.scope, context.evaluator)
+    return context.scenarios
 
 
 def _own_scenarios(context):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from alignment_plan import nodes
+from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.semantics import NONE, OWNERSHIP_LENS, OWNING_STEPS
+from alignment_plan.analysis.semantics import NONE, OWNERSHIP_LENS
+from alignment_plan.vocabulary import OWNING_STEPS
 
 
 @rule("AP201", "contradictory-assumption", Severity.ERROR)

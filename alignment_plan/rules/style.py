@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from alignment_plan import nodes
+from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
 from alignment_plan.diagnostics import Severity
 from alignment_plan.rules.registry import Finding, rule

@@ -1,5 +1,5 @@
-"""Syntax stage: text to `nodes.Module`. The only package that imports lark."""
+"""Syntax stage: text to `nodes.Module` (`parser.parse_module`), and the nodes themselves.
 
-from alignment_plan.syntax.parser import parse_module
-
-__all__ = ["parse_module"]
+The only package that imports lark, and only in `parser` and `transformer`: importing
+`alignment_plan.syntax.nodes` loads no parser.
+"""

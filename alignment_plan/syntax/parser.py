@@ -15,7 +15,7 @@ from pathlib import Path
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from alignment_plan import nodes
+from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
 from alignment_plan.syntax.transformer import to_module
 

@@ -1,4 +1,4 @@
-"""Syntax stage, second half: lark tree to attrs nodes (`alignment_plan.nodes`).
+"""Syntax stage, second half: lark tree to attrs nodes (`alignment_plan.syntax.nodes`).
 
 All conversion from lark positions to `Span` happens in `span_of`.
 """
@@ -9,7 +9,7 @@ import re
 
 from lark import Token, Transformer, Tree, v_args
 
-from alignment_plan import nodes
+from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}

@@ -15,18 +15,42 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from alignment_plan import nodes
-from alignment_plan.diagnostics import Diagnostic, Severity, Span
-from alignment_plan.rules import RULES, ModuleContext, Rule, find_rule, run_rules
-from alignment_plan.rules.hygiene import AFTER_SUPPRESSIONS, SuppressionContext, SuppressionProblem, UnusedSuppression
+from alignment_plan.diagnostics import Diagnostic, Span
+from alignment_plan.rules.registry import RULES, find_rule
+from alignment_plan.syntax import nodes
 
 _DIRECTIVE = re.compile(r"#\s*alignment-plan\s*:(?P<body>[^#]*)")
 _FORM = re.compile(r"\s*(?P<kind>ignore|ignore-file)\s*\[(?P<codes>[^\]]*)\]\s*")
 _FORMS_HELP = "write `# alignment-plan: ignore[AP301]` (this line or the next) or `# alignment-plan: ignore-file[AP301]`"
+
+
+@attrs.frozen
+class SuppressionProblem:
+    kind: str  # "unknown-code" or "malformed"
+    message: str
+    span: Span
+    help: str | None = None
+
+
+@attrs.frozen
+class UnusedSuppression:
+    """A code in a suppression comment that silenced nothing; `line` None for a file-level one."""
+
+    code: str
+    line: int | None
+    span: Span
+
+
+@attrs.frozen
+class SuppressionFacts:
+    """What a file's suppression comments did, for the hygiene rules (AP502-AP504)."""
+
+    problems: tuple[SuppressionProblem, ...] = ()
+    unused: tuple[UnusedSuppression, ...] = ()
 
 
 @attrs.frozen
@@ -111,27 +135,3 @@ def apply_suppressions(
         if code in judged and (i, code) not in used
     )
     return kept, silenced, unused
-
-
-def run_with_suppressions(
-    context: ModuleContext,
-    source: Callable[[], Sequence[str]],
-    enabled: Callable[[Rule], bool],
-    severities: Mapping[str, Severity],
-) -> tuple[list[Diagnostic], int]:
-    """Run the enabled rules on one module, apply its suppressions, then run the hygiene
-    rules on what the suppressions did. Returns the findings kept and the number silenced."""
-    found = run_rules(context, lambda r: enabled(r) and r.code not in AFTER_SUPPRESSIONS, severities)
-    parsed = parse_suppressions(context.module, source)
-    judged = frozenset(r.code for r in RULES.values() if enabled(r) and r.code not in AFTER_SUPPRESSIONS)
-    kept, silenced, unused = apply_suppressions(found, parsed.suppressions, judged)
-    hygiene_context = SuppressionContext(
-        scope=context.scope,
-        analyses=context.analyses,
-        evaluator=context.evaluator,
-        problems=parsed.problems,
-        unused=unused,
-    )
-    after = run_rules(hygiene_context, lambda r: enabled(r) and r.code in AFTER_SUPPRESSIONS, severities)
-    after_kept, after_silenced, _ = apply_suppressions(after, parsed.suppressions, frozenset())
-    return sorted(kept + after_kept, key=Diagnostic.sort_key), silenced + after_silenced

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from fractions import Fraction
 
-from alignment_plan import nodes
+from alignment_plan.syntax import nodes
 
 Unknown = None
 

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import attrs
 
-from alignment_plan import nodes
+from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
-from alignment_plan.syntax import parse_module
+from alignment_plan.paths import relative_posix
+from alignment_plan.syntax.parser import parse_module
+from alignment_plan.vocabulary import FIX_KINDS, STATUSES
 
 STD_DISPLAY_PATH = "<std>"
-FIX_KINDS = ("training_data", "architecture", "inductive_bias")
 
 
 def std_text() -> str:
@@ -62,15 +63,12 @@ class Workspace:
         self.root = root.resolve()
         self._read = read or (lambda path: path.read_text(encoding="utf-8"))
         self._modules: dict[str, nodes.Module] = {}
+        self._texts: dict[str, str] = {}  # by display path: each file is read once
         self.read_errors: dict[str, str] = {}
 
     def display(self, path: Path) -> str:
         """Project-relative POSIX path when inside the root, else absolute."""
-        resolved = path.resolve()
-        try:
-            return resolved.relative_to(self.root).as_posix()
-        except ValueError:
-            return resolved.as_posix()
+        return relative_posix(path, self.root)
 
     def module(self, path: Path) -> nodes.Module | None:
         key = str(path.resolve())
@@ -80,7 +78,9 @@ class Workspace:
             except (OSError, UnicodeDecodeError) as error:
                 self.read_errors[key] = _describe_os_error(error)
                 return None
-            self._modules[key] = parse_module(self.display(path), text)
+            display = self.display(path)
+            self._texts[display] = text
+            self._modules[key] = parse_module(display, text)
         return self._modules.get(key)
 
     def std(self) -> nodes.Module:
@@ -89,15 +89,10 @@ class Workspace:
         return self._modules[STD_DISPLAY_PATH]
 
     def source_lines(self, display_path: str) -> list[str]:
-        """The text of a loaded file by display path, for reporters that quote lines."""
+        """The lines of a loaded file by display path, as it was read when parsed."""
         if display_path == STD_DISPLAY_PATH:
             return std_text().splitlines()
-        path = Path(display_path)
-        path = path if path.is_absolute() else self.root / path
-        try:
-            return self._read(path).splitlines()
-        except (OSError, UnicodeDecodeError):
-            return []
+        return self._texts.get(display_path, "").splitlines()
 
 
 def _describe_os_error(error: Exception) -> str:
@@ -302,7 +297,7 @@ def _check_plan(scope: Scope, plan: nodes.PlanDecl, need) -> None:
         for name in technique.addresses:
             need("failure mode", name, scope.failure_modes)
         if technique.status is not None:
-            need("status", technique.status, nodes.STATUSES)
+            need("status", technique.status, STATUSES)
         for name in technique.fixes:
             need("fix", name, FIX_KINDS)
     for name in plan.considers or ():

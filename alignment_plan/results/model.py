@@ -9,6 +9,7 @@ from __future__ import annotations
 import attrs
 
 from alignment_plan.diagnostics import Diagnostic, Severity
+from alignment_plan.results.coverage import Coverage
 
 
 @attrs.frozen
@@ -67,11 +68,17 @@ class PlanResult:
     threshold: str
     failure_modes: tuple[FailureModeResult, ...]
     techniques: tuple[TechniqueResult, ...]
-    covered: int
-    total: int
-    percent: float
+    coverage: Coverage
     assumptions: tuple[AssumptionResult, ...] = ()
     lens_slots: tuple[str, ...] = ()  # slots the ownership lens reads, directly or through bound definitions
+
+    @property
+    def covered(self) -> int:
+        return self.coverage.covered
+
+    @property
+    def total(self) -> int:
+        return self.coverage.total
 
 
 @attrs.frozen
@@ -171,14 +178,7 @@ class CatalogEntry:
     body: tuple[str, ...] = ()
 
 
-# The delta of `report --compare`: built by `alignment_plan.compare`, formatted by reporters.
-
-
-@attrs.frozen
-class CoverageFigures:
-    covered: int
-    total: int
-    percent: float
+# The delta of `report --compare`: built by `alignment_plan.project.compare`, formatted by reporters.
 
 
 @attrs.frozen
@@ -238,8 +238,8 @@ class PlanDelta:
     name: str
     file: str
     change: str  # "added", "removed", "changed" or "unchanged"
-    before: CoverageFigures | None
-    after: CoverageFigures | None
+    before: Coverage | None
+    after: Coverage | None
     newly_uncovered: tuple[CoverageChange, ...]
     newly_covered: tuple[CoverageChange, ...]
     owner_changes: tuple[OwnerChange, ...]
@@ -252,8 +252,8 @@ class PlanDelta:
 class Delta:
     base: str  # the base report as the user named it
     base_version: str | None
-    before: CoverageFigures
-    after: CoverageFigures
+    before: Coverage
+    after: Coverage
     plans: tuple[PlanDelta, ...]
 
     def of(self, plan: PlanResult) -> PlanDelta | None:

@@ -13,23 +13,21 @@ diagrams are shared by every cell of every table) and produces plain attrs data:
   file records, real categorizations apart from heuristics, and, when no real one does,
   the scenarios that make it impossible (a refinement pair where there is one).
 
-Problems are data; `rules.scenarios` turns them into diagnostics. `scenario_results` and
-`label_check_results` convert to the `result` types the reporters read.
+Problems are data; `rules.scenarios` turns them into diagnostics, and the checker
+converts the analysis into the result types the reporters read.
 """
 
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Mapping
 from fractions import Fraction
 
 import attrs
 
-from alignment_plan import nodes
-from alignment_plan.resolver import Scope
-from alignment_plan.result import CombinationResult, LabelCheckResult, ScenarioResult, VerdictResult
-from alignment_plan.semantics import AMBIGUOUS, CLOSED, OPEN, Evaluator, Verdict, slots_needed
+from alignment_plan.syntax import nodes
+from alignment_plan.analysis.resolver import Scope
+from alignment_plan.analysis.semantics import AMBIGUOUS, CLOSED, OPEN, Evaluator, Verdict, slots_needed
 
 OUTER, INNER = "outer", "inner"
 LABELS = (OUTER, INNER, AMBIGUOUS)
@@ -437,17 +435,8 @@ class ScenarioAnalysis:
     label_check: LabelCheck | None
 
 
-_ANALYSES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def analyze_scenarios(scope: Scope, evaluator: Evaluator | None = None) -> ScenarioAnalysis:
-    """Classify the scenarios declared in the scope's own file and check their labels.
-
-    The result is remembered per evaluator, so the rules and the checker that share one
-    evaluator classify each file once.
-    """
-    if evaluator is not None and evaluator.scope is scope and evaluator in _ANALYSES:
-        return _ANALYSES[evaluator]
+    """Classify the scenarios declared in the scope's own file and check their labels."""
     evaluator = evaluator if evaluator is not None and evaluator.scope is scope else Evaluator(scope)
     stories = scenario_stories(scope)
     priors = catalog_priors(scope)
@@ -463,76 +452,4 @@ def analyze_scenarios(scope: Scope, evaluator: Evaluator | None = None) -> Scena
         tables=tables,
         label_check=check_labels(scope.module.path, list(tables)),
     )
-    _ANALYSES[evaluator] = analysis
     return analysis
-
-
-# Results for the reporters ------------------------------------------------------------
-
-
-def _verdict_result(cell: Cell, label: str | None) -> VerdictResult:
-    verdict = cell.verdict
-    return VerdictResult(
-        lens=cell.combination.lens,
-        heuristic=cell.combination.heuristic,
-        bindings=cell.combination.bindings,
-        reading=cell.combination.reading,
-        verdict=verdict.value,
-        legacy=cell.legacy,
-        possible=verdict.outcomes,
-        depends_on=verdict.depends_on,
-        probabilities=(
-            tuple((outcome, float(p)) for outcome, p in verdict.probabilities)
-            if verdict.probabilities is not None
-            else None
-        ),
-        matches_label=None if label is None else cell.legacy == label,
-    )
-
-
-def scenario_results(analysis: ScenarioAnalysis) -> tuple[ScenarioResult, ...]:
-    results = []
-    for table in analysis.tables:
-        story, decl = table.story, table.story.scenario
-        label = story.label.text if story.label is not None and story.label.text in LABELS else None
-        results.append(
-            ScenarioResult(
-                name=story.name,
-                title=decl.title.value,
-                file=analysis.file,
-                line=decl.span.line,
-                refines=decl.parent.text if decl.parent is not None else None,
-                labels=tuple(name.text for name in decl.labels),
-                facts=story.facts,
-                sources=tuple(source.value for source in decl.sources),
-                verdicts=tuple(_verdict_result(cell, label) for cell in table.cells),
-                priors=tuple((fact, float(p)) for fact, p in table.priors),
-            )
-        )
-    return tuple(results)
-
-
-def _combination_result(combination: Combination) -> CombinationResult:
-    return CombinationResult(
-        lens=combination.lens,
-        heuristic=combination.heuristic,
-        bindings=combination.bindings,
-        reading=combination.reading,
-    )
-
-
-def label_check_results(analysis: ScenarioAnalysis) -> tuple[LabelCheckResult, ...]:
-    check = analysis.label_check
-    if check is None:
-        return ()
-    return (
-        LabelCheckResult(
-            file=check.file,
-            labels=check.labels,
-            real=tuple(_combination_result(c) for c in check.real),
-            heuristic=tuple(_combination_result(c) for c in check.heuristic),
-            unreproducible=check.unreproducible,
-            conflict=check.conflict.scenarios if check.conflict else (),
-            conflict_kind=check.conflict.kind if check.conflict else None,
-        ),
-    )

@@ -1,50 +1,27 @@
 """Baselines: today's findings recorded, so that later runs report only new ones.
 
-Consumes diagnostics and the source lines they point at; produces content fingerprints
-(also used as SARIF `partialFingerprints`), the baseline document, and a `CheckResult`
-with the recorded findings taken out. A fingerprint hashes the code, the file and the
-text of the finding's line with whitespace collapsed, plus the index of the occurrence
-among findings with the same three: moving a line, or editing elsewhere in the file,
-keeps it; changing the line itself makes the finding new.
+Consumes a `CheckResult` with the content fingerprints the checker computed
+(`checker.fingerprints`); produces the baseline document, and the result with the
+recorded findings taken out.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import attrs
 
 from alignment_plan.diagnostics import Diagnostic
-from alignment_plan.result import CheckResult
+
+from alignment_plan.results.model import CheckResult
 
 FORMAT_VERSION = 1
 
 
 class BaselineError(Exception):
     """A baseline file that cannot be read; the message is one line for the user."""
-
-
-def _normalized(line: str) -> str:
-    return " ".join(line.split())
-
-
-def fingerprints(diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
-    """One fingerprint per diagnostic, in the same order."""
-    seen: Counter = Counter()
-    out = []
-    for diagnostic in diagnostics:
-        lines = sources.get(diagnostic.span.file, ())
-        line = diagnostic.span.line
-        text = _normalized(lines[line - 1]) if 0 < line <= len(lines) else ""
-        key = (diagnostic.code, diagnostic.span.file, text)
-        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8")).hexdigest()[:32]
-        seen[key] += 1
-        out.append(digest)
-    return tuple(out)
 
 
 def document(result: CheckResult) -> dict:

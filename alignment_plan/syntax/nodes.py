@@ -10,8 +10,6 @@ import attrs
 
 from alignment_plan.diagnostics import Span
 
-STEPS = ("operationalize", "feedback_process", "find_and_fix")
-STATUSES = ("research", "prototype", "deployed", "validated")
 
 
 @attrs.frozen

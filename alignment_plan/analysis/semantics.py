@@ -13,15 +13,15 @@ from fractions import Fraction
 
 import attrs
 
-from alignment_plan import nodes
-from alignment_plan.logic import Diagrams, kleene
-from alignment_plan.resolver import Scope
+from alignment_plan.syntax import nodes
+from alignment_plan.analysis.logic import Diagrams, kleene
+from alignment_plan.analysis.resolver import Scope
+from alignment_plan.vocabulary import OWNING_STEPS, STATUSES
 
 NONE = "none"
 AMBIGUOUS = "ambiguous"
 OPEN, CLOSED = "open", "closed"
 OWNERSHIP_LENS = "generalization"
-OWNING_STEPS = ("feedback_process", "find_and_fix")
 
 
 @attrs.frozen
@@ -200,6 +200,7 @@ class PlanAnalysis:
     lens: nodes.LensDecl | None
     ownership: tuple[Ownership, ...]
     threshold: str
+    lens_slots: tuple[str, ...] = ()  # slots the ownership lens reads, directly or through bound definitions
 
     @property
     def counted(self) -> tuple[Ownership, ...]:
@@ -214,15 +215,11 @@ class PlanAnalysis:
     def total(self) -> int:
         return len(self.counted)
 
-    @property
-    def percent(self) -> float:
-        return 100.0 if not self.total else round(100.0 * self.covered / self.total, 1)
-
 
 def status_rank(technique: nodes.Technique) -> int:
-    if technique.status is None or technique.status.text not in nodes.STATUSES:
+    if technique.status is None or technique.status.text not in STATUSES:
         return 0
-    return nodes.STATUSES.index(technique.status.text)
+    return STATUSES.index(technique.status.text)
 
 
 def plan_bindings(scope: Scope, plan: nodes.PlanDecl) -> dict[str, nodes.DefinitionDecl]:
@@ -264,7 +261,7 @@ def analyze_plan(scope: Scope, plan: nodes.PlanDecl, threshold: str = "research"
     evaluator = evaluator or Evaluator(scope)
     bindings = plan_bindings(scope, plan)
     lens = scope.lenses.get(OWNERSHIP_LENS)
-    minimum = nodes.STATUSES.index(threshold)
+    minimum = STATUSES.index(threshold)
     contradictions: list[Contradiction] = []
     scoped_out = {entry.failure_mode.text: entry for entry in plan.out_of_scope}
     ownership = []
@@ -318,4 +315,5 @@ def analyze_plan(scope: Scope, plan: nodes.PlanDecl, threshold: str = "research"
         lens=lens,
         ownership=tuple(ownership),
         threshold=threshold,
+        lens_slots=needed,
     )

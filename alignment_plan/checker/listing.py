@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alignment_plan import nodes
-from alignment_plan.resolver import Scope
-from alignment_plan.result import CatalogEntry
+from alignment_plan.syntax import nodes
+from alignment_plan.analysis.resolver import Scope
+from alignment_plan.results.model import CatalogEntry
 
 
 def expression_text(expr: nodes.Expr, parent: str | None = None) -> str:

@@ -1,6 +1,8 @@
-"""The coverage gate shared by `check` and `report`: thresholds in, failures out.
+"""The coverage gate shared by every command: thresholds in, failures out.
 
-Works on `PlanResult`s only, so both commands (and their reporters) agree on the numbers.
+Works on `PlanResult`s only, and compares exact figures (`Coverage.meets`): 1999 of 2000
+failure modes covered is below a threshold of 100, however the percentage is rounded
+for display.
 """
 
 from __future__ import annotations
@@ -9,22 +11,21 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from alignment_plan.result import PlanResult
-
-STEP_NAMES = ("feedback_process", "find_and_fix")
+from alignment_plan.results.coverage import DEFAULT_PRECISION, Coverage, total_of
+from alignment_plan.results.model import PlanResult
 
 
 @attrs.frozen
 class GateFailure:
     scope: str  # "total" or a step name
     required: float
-    actual: float
+    actual: Coverage
     uncovered: tuple[str, ...]  # "plan/failure_mode"
 
-    def message(self) -> str:
+    def message(self, precision: int = DEFAULT_PRECISION) -> str:
         what = "total coverage" if self.scope == "total" else f"coverage of `{self.scope}`"
         missing = ", ".join(self.uncovered) or "none"
-        return f"{what} {self.actual:g}% is below the required {self.required:g}%; uncovered: {missing}"
+        return f"{what} {self.actual.display(precision)} is below the required {self.required:g}%; uncovered: {missing}"
 
 
 def _label(plan: PlanResult, failure_mode: str, plans: list[PlanResult]) -> str:
@@ -34,14 +35,11 @@ def _label(plan: PlanResult, failure_mode: str, plans: list[PlanResult]) -> str:
     return f"{plan.name}/{failure_mode}"
 
 
-def total_coverage(plans: Iterable[PlanResult]) -> tuple[int, int, float]:
-    plans = list(plans)
-    covered = sum(p.covered for p in plans)
-    total = sum(p.total for p in plans)
-    return covered, total, (100.0 if total == 0 else round(100.0 * covered / total, 1))
+def total_coverage(plans: Iterable[PlanResult]) -> Coverage:
+    return total_of(plan.coverage for plan in plans)
 
 
-def step_coverage(plans: Iterable[PlanResult], step: str) -> tuple[int, int, float, tuple[str, ...]]:
+def step_coverage(plans: Iterable[PlanResult], step: str) -> tuple[Coverage, tuple[str, ...]]:
     """Coverage of the failure modes `step` may own: covered there when not missing there."""
     plans = list(plans)
     covered = total = 0
@@ -55,25 +53,24 @@ def step_coverage(plans: Iterable[PlanResult], step: str) -> tuple[int, int, flo
                 uncovered.append(_label(plan, fm.name, plans))
             else:
                 covered += 1
-    percent = 100.0 if total == 0 else round(100.0 * covered / total, 1)
-    return covered, total, percent, tuple(uncovered)
+    return Coverage(covered, total), tuple(uncovered)
 
 
 def coverage_gate(
     plans: Iterable[PlanResult], fail_under: float | None, per_step: Mapping[str, float] | None = None
-) -> list[GateFailure]:
+) -> tuple[GateFailure, ...]:
     """Every threshold the plans miss, each naming the uncovered failure modes."""
     plans = list(plans)
     failures = []
     if fail_under is not None:
-        _, _, percent = total_coverage(plans)
-        if percent < fail_under:
+        total = total_coverage(plans)
+        if not total.meets(fail_under):
             uncovered = tuple(
                 _label(p, fm.name, plans) for p in plans for fm in p.failure_modes if fm.out_of_scope is None and not fm.covered
             )
-            failures.append(GateFailure("total", fail_under, percent, uncovered))
+            failures.append(GateFailure("total", fail_under, total, uncovered))
     for step, required in (per_step or {}).items():
-        _, _, percent, uncovered = step_coverage(plans, step)
-        if percent < required:
-            failures.append(GateFailure(step, required, percent, uncovered))
-    return failures
+        figure, uncovered = step_coverage(plans, step)
+        if not figure.meets(required):
+            failures.append(GateFailure(step, required, figure, uncovered))
+    return tuple(failures)

@@ -17,11 +17,11 @@ from typing import Any
 
 import attrs
 
-from alignment_plan.gate import total_coverage
-from alignment_plan.result import (
+from alignment_plan.project.gate import total_coverage
+from alignment_plan.results.coverage import Coverage
+from alignment_plan.results.model import (
     CheckResult,
     CoverageChange,
-    CoverageFigures,
     Delta,
     OwnerChange,
     OwnerReason,
@@ -52,7 +52,7 @@ class BasePlan:
     bindings: Mapping[str, str]
     assumptions: Mapping[tuple[str, str], bool] | None  # None: the base report predates `assumptions`
     lens_slots: tuple[str, ...] | None  # None: the base report predates `lens_slots`
-    coverage: CoverageFigures
+    coverage: Coverage
     failure_modes: Mapping[str, BaseFailureMode]
 
 
@@ -128,15 +128,11 @@ def read_plans(document: Any) -> tuple[BasePlan, ...]:
                 bindings={slot: _expect(d, str, f"{where}.bindings.{slot}") for slot, d in bindings.items()},
                 assumptions=assumptions,
                 lens_slots=_strings(plan["lens_slots"], f"{where}.lens_slots") if "lens_slots" in plan else None,
-                coverage=figures(sum(fm.state == COVERED for fm in counted), len(counted)),
+                coverage=Coverage(sum(fm.state == COVERED for fm in counted), len(counted)),
                 failure_modes=failure_modes,
             )
         )
     return tuple(plans)
-
-
-def figures(covered: int, total: int) -> CoverageFigures:
-    return CoverageFigures(covered, total, 100.0 if total == 0 else round(100.0 * covered / total, 1))
 
 
 def state_of(fm) -> str:
@@ -225,7 +221,7 @@ def plan_delta(base: BasePlan | None, plan: PlanResult) -> PlanDelta:
             if now != base_fm.owner:
                 owners.append(OwnerChange(fm.name, base_fm.owner, now, owner_reasons(base, base_fm, plan, fm)))
     names = [fm.name for fm in plan.failure_modes]
-    after = CoverageFigures(plan.covered, plan.total, plan.percent)
+    after = plan.coverage
     added = tuple(n for n in names if n not in old)
     removed = tuple(n for n in old if n not in names)
     if base is None:
@@ -256,8 +252,8 @@ def compare(base: tuple[BasePlan, ...], result: CheckResult, label: str, version
     return Delta(
         base=label,
         base_version=version,
-        before=figures(sum(fm.state == COVERED for fm in counted), len(counted)),
-        after=CoverageFigures(*total_coverage(result.plans)),
+        before=Coverage(sum(fm.state == COVERED for fm in counted), len(counted)),
+        after=total_coverage(result.plans),
         plans=tuple([plan_delta(b, p) for b, p in pairs] + [removed_plan(b) for b in removed]),
     )
 

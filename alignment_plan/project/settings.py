@@ -14,34 +14,20 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import attrs
 
-from alignment_plan.gate import STEP_NAMES
-from alignment_plan.nodes import STATUSES
+from alignment_plan.paths import relative_posix
+from alignment_plan.results.coverage import DEFAULT_PRECISION
+from alignment_plan.vocabulary import DEFAULT_THRESHOLD, OWNING_STEPS, STATUSES
 
 SECTION = "tool.alignment-plan"
 FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
 SEVERITIES = ("error", "warning", "info")
-
-DEFAULTS: dict[str, Any] = {
-    "paths": (),
-    "exclude": (),
-    "force-exclude": False,
-    "select": (),
-    "ignore": (),
-    "per-file-ignores": {},
-    "severity": {},
-    "fail-under": None,
-    "fail-under-step": {},
-    "min-status": "research",
-    "format": "text",
-    "baseline": None,
-}
-KEYS = tuple(DEFAULTS)
 # Never searched, whatever `exclude` says (as ruff and black skip them): hidden folders
 # such as .git and .venv, virtual environments, build output and installed packages.
 ALWAYS_EXCLUDED = (".*", "__pycache__", "node_modules", "venv", "build", "dist", "site-packages")
@@ -51,45 +37,85 @@ class ConfigError(Exception):
     """A configuration that cannot be applied; the message is one line for the user."""
 
 
+def _key(name: str):
+    """A setting read from the configuration key `name` (kebab-case, as users write it)."""
+    return {"key": name}
+
+
 @attrs.frozen
 class Settings:
-    """The resolved configuration. `sources` says where each key's value came from."""
+    """The resolved configuration: one typed field per key of `[tool.alignment-plan]`.
 
-    values: Mapping[str, Any]
-    sources: Mapping[str, str]
-    base: Path  # relative paths and patterns in the configuration are relative to this
-    config_file: Path | None
+    `sources` says where each key's value came from; `root` is the project root (files are
+    read only inside it, and shown relative to it); `base` is the directory that relative
+    paths and patterns are relative to: the configuration file's, which is the root unless
+    `--config` names a file elsewhere.
+    """
 
-    def __getitem__(self, key: str) -> Any:
-        return self.values[key]
+    paths: tuple[str, ...] = attrs.field(default=(), metadata=_key("paths"))
+    exclude: tuple[str, ...] = attrs.field(default=(), metadata=_key("exclude"))
+    force_exclude: bool = attrs.field(default=False, metadata=_key("force-exclude"))
+    select: tuple[str, ...] = attrs.field(default=(), metadata=_key("select"))
+    ignore: tuple[str, ...] = attrs.field(default=(), metadata=_key("ignore"))
+    per_file_ignores: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, metadata=_key("per-file-ignores"))
+    severity: Mapping[str, str] = attrs.field(factory=dict, metadata=_key("severity"))
+    fail_under: float | None = attrs.field(default=None, metadata=_key("fail-under"))
+    fail_under_step: Mapping[str, float] = attrs.field(factory=dict, metadata=_key("fail-under-step"))
+    min_status: str = attrs.field(default=DEFAULT_THRESHOLD, metadata=_key("min-status"))
+    precision: int = attrs.field(default=DEFAULT_PRECISION, metadata=_key("precision"))
+    format: str = attrs.field(default="text", metadata=_key("format"))
+    baseline: str | None = attrs.field(default=None, metadata=_key("baseline"))
+    sources: Mapping[str, str] = attrs.field(factory=dict, metadata={"key": None})
+    root: Path = attrs.field(factory=Path.cwd, metadata={"key": None})
+    base: Path = attrs.field(factory=Path.cwd, metadata={"key": None})
+    config_file: Path | None = attrs.field(default=None, metadata={"key": None})
+
+    def value(self, key: str) -> Any:
+        """The value of the configuration key `key` (kebab-case)."""
+        return getattr(self, ATTRIBUTES[key])
 
     def relative(self, path: Path) -> str:
         """`path` as a POSIX path relative to `base`, as patterns are matched."""
-        resolved = path.resolve()
-        try:
-            return resolved.relative_to(self.base).as_posix()
-        except ValueError:
-            return resolved.as_posix()
+        return relative_posix(path, self.base)
 
-    def excluded(self, path: Path) -> bool:
+    def excluded(self, path: Path, within: Path | None = None) -> bool:
+        """Whether `exclude` (or `ALWAYS_EXCLUDED`) matches `path` or a directory it is in.
+
+        For a file found under a directory the user named (`within`), only the part below
+        that directory is matched, as ruff does: naming an excluded directory checks it.
+        """
         relative = self.relative(path)
-        return matches_any(relative, self["exclude"]) or matches_any(relative, ALWAYS_EXCLUDED)
+        depth = None
+        if within is not None and self.relative(within) != ".":
+            try:
+                depth = len(PurePosixPath(relative).relative_to(self.relative(within)).parts)
+            except ValueError:  # not below it after resolving links: match it whole
+                depth = None
+        return matches_any(relative, self.exclude, depth) or matches_any(relative, ALWAYS_EXCLUDED, depth)
 
     def ignored_in(self, path: Path) -> frozenset[str]:
         """Codes that `per-file-ignores` switches off for `path`."""
         relative = self.relative(path)
         codes: set[str] = set()
-        for pattern, selectors in self["per-file-ignores"].items():
+        for pattern, selectors in self.per_file_ignores.items():
             if matches_any(relative, (pattern,)):
                 codes |= expand(selectors)
         return frozenset(codes)
 
 
-def matches_any(relative: str, patterns) -> bool:
+# Configuration key -> attribute of `Settings`, in the order `config` prints them.
+ATTRIBUTES = {f.metadata["key"]: f.name for f in attrs.fields(Settings) if f.metadata.get("key")}
+KEYS = tuple(ATTRIBUTES)
+
+
+def matches_any(relative: str, patterns, depth: int | None = None) -> bool:
     """Gitignore-like matching: a pattern without `/` matches any path component; one with
-    `/` matches the path from the base; a match on a directory covers what is inside."""
+    `/` matches the path from the base; a match on a directory covers what is inside.
+    `depth` limits the directories considered to the last `depth` components."""
     path = PurePosixPath(relative)
     candidates = [path, *[p for p in path.parents if str(p) != "."]]
+    if depth is not None:
+        candidates = candidates[:depth]
     for pattern in patterns:
         pattern = pattern.rstrip("/")
         if "/" in pattern:
@@ -101,26 +127,40 @@ def matches_any(relative: str, patterns) -> bool:
     return False
 
 
-def find_config(start: Path) -> tuple[Path, dict] | None:
-    """The nearest `pyproject.toml` at or above `start` with a `[tool.alignment-plan]` table."""
+ROOT_MARKERS = (".git", "pyproject.toml")
+
+
+def find_project(start: Path) -> tuple[Path, Path | None, dict | None]:
+    """The project seen from `start`: its root, configuration file and table.
+
+    The one rule for the root, as ruff finds its configuration: the directory of the nearest
+    `pyproject.toml` at or above `start` that has a `[tool.alignment-plan]` table; without
+    one, the nearest directory holding `.git` or a `pyproject.toml`; without either, `start`.
+    """
     start = start.resolve()
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
             table = read_table(candidate)
             if table is not None:
-                return candidate, table
-    return None
+                return directory, candidate, table
+    return find_root(start), None, None
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above `start` holding `.git` or `pyproject.toml`, else `start`."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return start
 
 
 def read_table(path: Path) -> dict | None:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ModuleNotFoundError:
-            raise ConfigError("reading `pyproject.toml` needs Python 3.11 or the `tomli` package") from None
+    else:  # a declared dependency below 3.11
+        import tomli as tomllib
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
@@ -128,7 +168,10 @@ def read_table(path: Path) -> dict | None:
         raise ConfigError(f"cannot read `{path}`: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"`{path}` is not valid TOML: {error}") from None
-    table = document.get("tool", {}).get("alignment-plan")
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"`{path}`: `tool` must be a table")
+    table = tool.get("alignment-plan")
     if table is not None and not isinstance(table, dict):
         raise ConfigError(f"`{path}`: `[{SECTION}]` must be a table")
     return table
@@ -143,28 +186,28 @@ def load_settings(
 ) -> Settings:
     """Resolve the configuration seen from `cwd`, with `overrides` from the command line.
 
-    `config_file` names a `pyproject.toml` explicitly; `isolated` ignores every file.
+    `config_file` names a `pyproject.toml` explicitly (relative paths in it are relative to
+    its directory; the project root is still found from `cwd`); `isolated` ignores every
+    configuration file.
     """
     environ = os.environ if environ is None else environ
-    values = dict(DEFAULTS)
+    values: dict[str, Any] = {}
     sources = {key: "default" for key in KEYS}
     if environ.get("GITHUB_ACTIONS") == "true":
         values["format"], sources["format"] = "github", "environment (GITHUB_ACTIONS=true)"
-    found: tuple[Path, dict] | None = None
-    if config_file is not None and not isolated:
+    if isolated:
+        root, path, table = find_root(cwd), None, None
+    elif config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"configuration file `{config_file}` does not exist")
-        table = read_table(config_file)
-        found = (config_file.resolve(), table or {})
-    elif not isolated:
-        found = find_config(cwd)
-    base = cwd.resolve()
-    if found is not None:
-        path, table = found
-        base = path.parent
+        path = config_file.resolve()
+        root, table = find_project(cwd)[0], read_table(path) or {}
+    else:
+        root, path, table = find_project(cwd)
+    if path is not None:
         label = f"{_shown(path, cwd)} [{SECTION}]"
-        for key, value in table.items():
-            if key not in DEFAULTS:
+        for key, value in (table or {}).items():
+            if key not in ATTRIBUTES:
                 raise ConfigError(f"{label}: unknown key `{key}`{_did_you_mean(key, KEYS)}")
             values[key] = validate(key, value, label)
             sources[key] = label
@@ -173,7 +216,13 @@ def load_settings(
             continue
         values[key] = validate(key, value, "command line")
         sources[key] = "command line"
-    return Settings(values=values, sources=sources, base=base, config_file=found[0] if found else None)
+    return Settings(
+        **{ATTRIBUTES[key]: value for key, value in values.items()},
+        sources=sources,
+        root=root,
+        base=path.parent if path is not None else root,
+        config_file=path,
+    )
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -239,13 +288,20 @@ def validate(key: str, value: Any, where: str) -> Any:
     if key == "fail-under-step":
         table = {}
         for step, percent in _table(key, value, where).items():
-            if step not in STEP_NAMES:
-                raise ConfigError(f"{where}: `{key}` names unknown step `{step}`{_did_you_mean(step, STEP_NAMES)}")
+            if step not in OWNING_STEPS:
+                raise ConfigError(
+                    f"{where}: `{key}` names unknown step `{step}`{_did_you_mean(step, OWNING_STEPS)} "
+                    f"(STEP=N takes STEP from {', '.join(OWNING_STEPS)})"
+                )
             table[step] = _percent(f"{key}.{step}", percent, where)
         return table
     if key == "min-status":
         if value not in STATUSES:
             raise ConfigError(f"{where}: `{key}` must be one of {', '.join(STATUSES)}, not `{value}`")
+        return value
+    if key == "precision":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise ConfigError(f"{where}: `{key}` must be a whole number from 0 to 10, not `{value}`")
         return value
     if key == "format":
         if value not in FORMATS:
@@ -292,7 +348,7 @@ def severities(settings: Settings) -> dict:
     from alignment_plan.diagnostics import Severity
 
     levels = {}
-    for selector, level in settings["severity"].items():
+    for selector, level in settings.severity.items():
         for code in expand((selector,)):
             levels[code] = Severity(level)
     return levels
@@ -302,23 +358,8 @@ def enabled_codes(settings: Settings) -> frozenset[str]:
     """Rules that run: the selected ones (all when nothing is selected) less the ignored."""
     from alignment_plan.rules import RULES
 
-    selected = expand(settings["select"]) if settings["select"] else frozenset(RULES)
-    return selected - expand(settings["ignore"])
-
-
-def checker_options(settings: Settings, **extra):
-    """The `checker.Options` that `check` and `report` run with; raises `ConfigError`."""
-    from alignment_plan.checker import Options
-
-    enabled = enabled_codes(settings)
-    return Options(
-        threshold=settings["min-status"],
-        enabled=lambda rule: rule.code in enabled,
-        severities=severities(settings),
-        exclude=settings.excluded,
-        file_ignores=settings.ignored_in,
-        **extra,
-    )
+    selected = expand(settings.select) if settings.select else frozenset(RULES)
+    return selected - expand(settings.ignore)
 
 
 def render_settings(settings: Settings) -> str:
@@ -328,7 +369,7 @@ def render_settings(settings: Settings) -> str:
     out = [f"# configuration file: {settings.config_file.as_posix() if settings.config_file else 'none'}"]
     width = max(len(key) for key in KEYS)
     for key in KEYS:
-        value = settings[key]
+        value = settings.value(key)
         if isinstance(value, tuple):
             value = list(value)
         shown = "(not set)" if value is None else json.dumps(value)

@@ -1,0 +1,146 @@
+"""Checker: analyses converted into the result types the reporters read."""
+
+from __future__ import annotations
+
+from alignment_plan.analysis.resolver import Scope
+from alignment_plan.analysis.scenarios import LABELS, Cell, Combination, ScenarioAnalysis
+from alignment_plan.analysis.semantics import PlanAnalysis
+from alignment_plan.diagnostics import Severity
+from alignment_plan.results.coverage import Coverage
+from alignment_plan.results.model import (
+    AssumptionResult,
+    CombinationResult,
+    FailureModeResult,
+    LabelCheckResult,
+    PlanResult,
+    RuleInfo,
+    ScenarioResult,
+    TechniqueResult,
+    VerdictResult,
+)
+from alignment_plan.rules.registry import Rule
+
+
+def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
+    return RuleInfo(rule.code, rule.name, severity or rule.severity, rule.summary, rule.description)
+
+
+def plan_result(analysis: PlanAnalysis, file: str, scope: Scope) -> PlanResult:
+    plan = analysis.plan
+    failure_modes = scope.failure_modes
+    return PlanResult(
+        name=plan.name.text,
+        title=plan.title.value,
+        file=file,
+        line=plan.span.line,
+        bindings=analysis.bindings,
+        unbound=analysis.unbound,
+        threshold=analysis.threshold,
+        failure_modes=tuple(
+            FailureModeResult(
+                name=o.failure_mode,
+                title=o.title,
+                owner=o.owner,
+                possible_owners=o.possible_owners,
+                depends_on=o.depends_on,
+                covered=o.covered,
+                covered_by=o.covered_by,
+                missing_in=o.missing_in,
+                out_of_scope=o.out_of_scope.reason.value if o.out_of_scope else None,
+                facts=tuple(
+                    (value.fact.text, value.value)
+                    for value in (failure_modes[o.failure_mode].facts if o.failure_mode in failure_modes else ())
+                ),
+            )
+            for o in analysis.ownership
+        ),
+        techniques=tuple(
+            TechniqueResult(
+                name=t.name.text,
+                title=t.title.value,
+                step=kind,
+                status=t.status.text if t.status else None,
+                evidence=tuple(e.value for e in t.evidence),
+                addresses=tuple(a.text for a in t.addresses),
+                fixes=tuple(f.text for f in t.fixes),
+                line=t.span.line,
+            )
+            for kind, t in plan.techniques()
+        ),
+        coverage=Coverage(analysis.covered, analysis.total),
+        assumptions=tuple(
+            AssumptionResult(
+                failure_mode=a.failure_mode.text, fact=a.fact.fact.text, value=a.fact.value, line=a.span.line
+            )
+            for a in plan.assumptions
+        ),
+        lens_slots=analysis.lens_slots,
+    )
+
+
+def _verdict_result(cell: Cell, label: str | None) -> VerdictResult:
+    verdict = cell.verdict
+    return VerdictResult(
+        lens=cell.combination.lens,
+        heuristic=cell.combination.heuristic,
+        bindings=cell.combination.bindings,
+        reading=cell.combination.reading,
+        verdict=verdict.value,
+        legacy=cell.legacy,
+        possible=verdict.outcomes,
+        depends_on=verdict.depends_on,
+        probabilities=(
+            tuple((outcome, float(p)) for outcome, p in verdict.probabilities)
+            if verdict.probabilities is not None
+            else None
+        ),
+        matches_label=None if label is None else cell.legacy == label,
+    )
+
+
+def scenario_results(analysis: ScenarioAnalysis) -> tuple[ScenarioResult, ...]:
+    results = []
+    for table in analysis.tables:
+        story, decl = table.story, table.story.scenario
+        label = story.label.text if story.label is not None and story.label.text in LABELS else None
+        results.append(
+            ScenarioResult(
+                name=story.name,
+                title=decl.title.value,
+                file=analysis.file,
+                line=decl.span.line,
+                refines=decl.parent.text if decl.parent is not None else None,
+                labels=tuple(name.text for name in decl.labels),
+                facts=story.facts,
+                sources=tuple(source.value for source in decl.sources),
+                verdicts=tuple(_verdict_result(cell, label) for cell in table.cells),
+                priors=tuple((fact, float(p)) for fact, p in table.priors),
+            )
+        )
+    return tuple(results)
+
+
+def _combination_result(combination: Combination) -> CombinationResult:
+    return CombinationResult(
+        lens=combination.lens,
+        heuristic=combination.heuristic,
+        bindings=combination.bindings,
+        reading=combination.reading,
+    )
+
+
+def label_check_results(analysis: ScenarioAnalysis) -> tuple[LabelCheckResult, ...]:
+    check = analysis.label_check
+    if check is None:
+        return ()
+    return (
+        LabelCheckResult(
+            file=check.file,
+            labels=check.labels,
+            real=tuple(_combination_result(c) for c in check.real),
+            heuristic=tuple(_combination_result(c) for c in check.heuristic),
+            unreproducible=check.unreproducible,
+            conflict=check.conflict.scenarios if check.conflict else (),
+            conflict_kind=check.conflict.kind if check.conflict else None,
+        ),
+    )

@@ -1,0 +1,49 @@
+"""What every command shares at its edge: exit codes, messages on standard error, and
+writing the output.
+
+Exit codes: 0 clean, 1 findings at error severity or a missed coverage threshold, 2 usage,
+configuration, I/O or internal errors. `exit_code` is the one place a result becomes one.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
+
+
+def fail(message: str) -> int:
+    """Say what went wrong on standard error; the exit code for it."""
+    print(f"alignment-plan: error: {message}", file=sys.stderr)
+    return EXIT_TROUBLE
+
+
+def note(message: str) -> None:
+    print(f"alignment-plan: {message}", file=sys.stderr)
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Write to `path` (exactly as given) or to standard output."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:
+    """Like ruff: an empty run succeeds, but says so on standard error."""
+    if not files:
+        where = ", ".join(f"`{p}`" for p in paths)
+        print(f"alignment-plan: warning: no `.plan` files found under {where}", file=sys.stderr)
+
+
+def exit_code(result, gate_failures: Sequence = (), exit_zero: bool = False) -> int:
+    """2 when a file could not be read; 1 for an error finding or a missed threshold (0 with
+    `--exit-zero`); else 0."""
+    if result.file_errors:
+        return EXIT_TROUBLE
+    failing = result.has_errors or bool(gate_failures)
+    return EXIT_FINDINGS if failing and not exit_zero else EXIT_OK
