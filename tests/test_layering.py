@@ -34,7 +34,7 @@ ALLOWED = {
         "alignment_plan.checker", "alignment_plan.results",
     ),
     "alignment_plan.commands": (
-        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.analysis", "alignment_plan.rules",
+        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.syntax.formatter", "alignment_plan.analysis", "alignment_plan.rules",
         "alignment_plan.checker", "alignment_plan.results", "alignment_plan.reporters", "alignment_plan.project",
     ),
     "alignment_plan.cli": (*BASE, "alignment_plan.commands"),
@@ -43,7 +43,7 @@ ALLOWED = {
 }
 # Inside a package, the order of its modules: each may import only those before it.
 INTERNAL_ORDER = {
-    "alignment_plan.syntax": ("nodes", "transformer", "parser"),
+    "alignment_plan.syntax": ("nodes", "transformer", "parser", "formatter"),
     "alignment_plan.analysis": ("logic", "resolver", "semantics", "scenarios"),
 }
 LARK_MODULES = ("alignment_plan.syntax.parser", "alignment_plan.syntax.transformer")
