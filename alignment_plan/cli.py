@@ -13,11 +13,11 @@ import os
 import sys
 
 from alignment_plan import __version__
-from alignment_plan.commands import catalog, check, classify, config, report, rule
+from alignment_plan.commands import catalog, check, classify, config, init, report, rule
 from alignment_plan.commands import format as format_command
 from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, fail
 
-COMMANDS = (check, format_command, classify, report, catalog, rule, config)
+COMMANDS = (check, format_command, classify, report, catalog, rule, config, init)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -355,13 +355,13 @@ def plan_examples() -> list:
 
 def test_the_shipped_plans_are_in_canonical_form():
     completed = subprocess.run(
-        [sys.executable, "-m", "alignment_plan", "format", "--check", "plans", "alignment_plan/catalog/std.plan", "examples"],
+        [sys.executable, "-m", "alignment_plan", "format", "--check", "plans", "alignment_plan/catalog/std.plan", "alignment_plan/project/starter.plan", "examples"],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert completed.stderr == "alignment-plan: 7 files already formatted\n"
+    assert completed.stderr == "alignment-plan: 8 files already formatted\n"
 
 
 @pytest.mark.parametrize("body", plan_examples())
@@ -371,3 +371,9 @@ def test_the_docs_plan_examples_are_in_canonical_form(body):
 
 def test_the_docs_have_plan_examples():
     assert len(plan_examples()) >= 3
+
+
+def test_the_readme_shows_what_the_formatter_does():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    before, after = re.search(r"A messy file\n\n```text\n(.*?)```\n\ncomes back as\n\n```\n(.*?)```", readme, re.DOTALL).groups()
+    assert format_source(before).text == after

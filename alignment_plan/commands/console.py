@@ -7,8 +7,13 @@ configuration, I/O or internal errors. `exit_code` is the one place a result bec
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -31,6 +36,23 @@ def write_output(text: str, path: str | None) -> None:
         return
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(text)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically: a temporary file beside it, renamed over it, with
+    the old file's mode. A symbolic link is followed, so the link stays a link."""
+    target = path.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:

@@ -14,12 +14,8 @@ else 0.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from alignment_plan.commands.options import add_paths_argument, add_project_arguments
@@ -136,6 +132,8 @@ def _format_file(path: Path, shown: str, args, tally: _Tally) -> None:
     elif args.check:
         print(f"would reformat: {shown}")
     else:
+        from alignment_plan.commands.console import replace_file
+
         try:
             replace_file(path, text)
         except OSError as error:
@@ -175,20 +173,3 @@ def unified_diff(before: str, after: str, shown: str) -> str:
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"{shown}\t(original)", f"{shown}\t(formatted)"
     )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def replace_file(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically: a temporary file beside it, renamed over it, with
-    the old file's mode. A symbolic link is followed, so the link stays a link."""
-    target = path.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
