@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
-from alignment_plan.syntax.transformer import to_module
+from alignment_plan.syntax.transformer import NodeBuilder, to_module
 
 _TOP_LEVEL = re.compile(
     r"^(use|fact|slot|definition|failure_mode|heuristic|lens|plan|scenario|prior)\b", re.MULTILINE
@@ -44,14 +45,20 @@ def grammar_text() -> str:
 
 @functools.cache
 def _parser() -> lark.Lark:
+    """The parser, with the node builder as its inline transformer (see `transformer`)."""
     return lark.Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
+        keep_all_tokens=True,  # the builder takes positions from the tokens
         maybe_placeholders=False,
+        transformer=NodeBuilder(),
         cache=True,  # LALR tables are cached in the temp directory, keyed by grammar and options
     )
+
+
+# The builder is shared by every parse and holds the current file's state.
+_PARSING = threading.Lock()
 
 
 @functools.cache
@@ -112,7 +119,7 @@ def _problem(path: str, text: str, error: UnexpectedInput) -> tuple[nodes.Syntax
     assert isinstance(error, UnexpectedToken)
     token = error.token
     expected = _describe_expected(error.expected)
-    found = f"`{token}`"
+    found = f"`{token.value}`"
     return (
         nodes.SyntaxProblem(
             message=f"expected {expected}, found {found}",
@@ -124,9 +131,9 @@ def _problem(path: str, text: str, error: UnexpectedInput) -> tuple[nodes.Syntax
 
 
 def _hint(token, expected) -> str | None:
-    if token.type == "NAME" and token in ("outer", "inner"):
+    if token.type == "NAME" and token.value in ("outer", "inner"):
         return None
-    if str(token) in ("=", ":") and "EQUAL" not in expected:
+    if token.value in ("=", ":") and "EQUAL" not in expected:
         return "facts are set with `name = true` inside a failure mode or scenario"
     if token.type in ("STEP", "OPERATIONALIZE") and "RBRACE" in expected:
         return "steps go directly inside a `plan { … }` block"
@@ -156,27 +163,23 @@ def parse_module(path: str, text: str) -> nodes.Module:
     """Parse `text` (the contents of `path`) into a Module; never raises on bad input."""
     problems: list[nodes.SyntaxProblem] = []
     parser = _parser()
+    builder = parser.options.transformer
     source = text
-    for _ in range(_MAX_ERRORS):
-        comments: list = []
-        try:
-            tree = _parse_collecting(parser, source, comments)
-        except UnexpectedInput as error:
-            problem, offset = _problem(path, source, error)
-            problems.append(problem)
-            start, end = _recovery_region(source, offset)
-            source = _blank(source, start, end)
-            continue
-        return to_module(path, tree, comments, problems)
+    with _PARSING:
+        for _ in range(_MAX_ERRORS):
+            builder.reset(path)
+            try:
+                items = parser.parse(source)
+            except UnexpectedInput as error:
+                problem, offset = _problem(path, source, error)
+                problems.append(problem)
+                start, end = _recovery_region(source, offset)
+                source = _blank(source, start, end)
+                continue
+            # Comments are ignored by the grammar; collect them from the text instead, so
+            # style rules can read them with their positions.
+            return to_module(path, items, _comment_tokens(source), problems + builder.problems)
     return nodes.Module(path=path, uses=(), declarations=(), comments=(), problems=tuple(problems))
-
-
-def _parse_collecting(parser: lark.Lark, source: str, comments: list):
-    # Comments are ignored by the grammar; collect them from the token stream instead,
-    # so style rules can read them with their positions.
-    tree = parser.parse(source)
-    comments.extend(_comment_tokens(source))
-    return tree
 
 
 _COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
