@@ -9,12 +9,14 @@ Exit codes: 0 clean, 1 findings at error severity, 2 usage, I/O or internal erro
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
 from alignment_plan import __version__
 from alignment_plan.commands import catalog, check, classify, config, report, rule
 from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, fail
+from alignment_plan.runtime import fewer_collections
 
 COMMANDS = (check, classify, report, catalog, rule, config)
 
@@ -43,8 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit:
         return exit.code if isinstance(exit.code, int) else EXIT_TROUBLE
+    if argv is None:
+        # The program itself (not a caller in the same process): what is loaded by now
+        # lives as long as the process; keep the collector off it.
+        gc.freeze()
     try:
-        return args.run(args)
+        with fewer_collections():
+            return args.run(args)
     except BrokenPipeError:
         # The reader went away (`| head`); silence the flush at exit.
         sys.stdout = open(os.devnull, "w")

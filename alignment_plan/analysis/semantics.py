@@ -74,6 +74,8 @@ class Evaluator:
     def __init__(self, scope: Scope):
         self.scope = scope
         self.diagrams = Diagrams()
+        # Plans share stories and bindings: a verdict is a function of its arguments.
+        self._verdicts: dict[tuple, tuple] = {}
 
     def _value_of(self, story, bindings, reading):
         active: set[str] = set()
@@ -131,6 +133,20 @@ class Evaluator:
         priors: Mapping[str, Fraction] | None = None,
     ) -> Verdict:
         """Supervaluation of `lens` over every completion of the unknown facts."""
+        key = (
+            id(lens),
+            frozenset(story.items()),
+            frozenset((slot, id(definition)) for slot, definition in bindings.items()),
+            reading,
+            frozenset(priors.items()) if priors is not None else None,
+        )
+        found = self._verdicts.get(key)
+        if found is None:
+            # The entry holds the lens and definitions too, so their ids stay theirs.
+            found = self._verdicts[key] = (self._verdict(lens, story, bindings, reading, priors), lens, bindings)
+        return found[0]
+
+    def _verdict(self, lens, story, bindings, reading, priors) -> Verdict:
         legacy = legacy_words(lens)
         fast = kleene_verdict(lens, self._value_of(story, bindings, reading))
         if fast is not None:

@@ -26,6 +26,7 @@ from alignment_plan.rules.context import ModuleContext
 from alignment_plan.rules.hygiene import AFTER_SUPPRESSIONS
 from alignment_plan.rules.registry import run_rules
 from alignment_plan.rules.suppressions import SuppressionFacts, apply_suppressions, parse_suppressions
+from alignment_plan.runtime import fewer_collections
 from alignment_plan.vocabulary import DEFAULT_THRESHOLD
 
 
@@ -61,6 +62,11 @@ def check_module(workspace: Workspace, module, options: CheckOptions):
 
 def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptions = CheckOptions()) -> CheckResult:
     """Check every file in `files` (already selected, in the order given)."""
+    with fewer_collections():
+        return _check_files(files, workspace, options)
+
+
+def _check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptions) -> CheckResult:
     diagnostics: list[Diagnostic] = []
     plans, errors, scenarios, label_checks, sources = [], [], [], [], {}
     suppressed = 0

@@ -8,7 +8,7 @@ configuration, I/O or internal errors. `exit_code` is the one place a result bec
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -23,14 +23,17 @@ def note(message: str) -> None:
     print(f"alignment-plan: {message}", file=sys.stderr)
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Write to `path` (exactly as given) or to standard output."""
+def write_output(text: str | Iterable[str], path: str | None) -> None:
+    """Write to `path` (exactly as given) or to standard output; `text` may come in pieces."""
+    pieces = (text,) if isinstance(text, str) else text
     if path is None or path == "-":
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+        for piece in pieces:
+            handle.write(piece)
 
 
 def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:

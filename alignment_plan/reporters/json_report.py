@@ -1,11 +1,16 @@
-"""JSON reporter: one document in the shape of `schemas/check.schema.json`."""
+"""JSON reporter: one document in the shape of `schemas/check.schema.json`.
+
+`render` gives the text whole; `chunks` gives the same text in pieces, building each
+plan's part only when it is written, so a large report never sits in memory whole.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity, Span
+from alignment_plan.reporters import jsontext
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import (
     CheckResult,
@@ -70,7 +75,8 @@ def plan_document(plan: PlanResult) -> dict:
     }
 
 
-def document(result: CheckResult) -> dict:
+def document(result: CheckResult, lazy: bool = False) -> dict:
+    """The document; with `lazy`, its plans are an iterator for `jsontext.chunks`."""
     counts = {s.value: 0 for s in Severity}
     for diagnostic in result.diagnostics:
         counts[diagnostic.severity.value] += 1
@@ -90,13 +96,19 @@ def document(result: CheckResult) -> dict:
             }
             for d in result.diagnostics
         ],
-        "plans": [plan_document(plan) for plan in result.plans],
+        "plans": map(plan_document, result.plans) if lazy else [plan_document(plan) for plan in result.plans],
         "file_errors": [{"file": e.file, "message": e.message} for e in result.file_errors],
     }
 
 
 def render(result: CheckResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document(result)) + "\n"
+
+
+def chunks(result: CheckResult) -> Iterator[str]:
+    """The text of `render(result)`, in pieces."""
+    yield from jsontext.chunks(document(result, lazy=True))
+    yield "\n"
 
 
 # `report --format json`: the same document, plus `scenarios` and `label_checks` (as
@@ -165,4 +177,4 @@ def report_document(result: CheckResult, delta: Delta | None = None) -> dict:
 
 
 def render_report(result: CheckResult, delta: Delta | None = None) -> str:
-    return json.dumps(report_document(result, delta), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(report_document(result, delta)) + "\n"

@@ -9,11 +9,11 @@ into the invocation as tool execution notifications, so the log stays valid.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity, Span
+from alignment_plan.reporters import jsontext
 from alignment_plan.results.model import CheckResult, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -124,4 +124,4 @@ def document(result: CheckResult) -> dict:
 
 
 def render(result: CheckResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document(result)) + "\n"

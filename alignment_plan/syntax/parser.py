@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 from importlib import resources
@@ -43,9 +44,23 @@ def grammar_text() -> str:
     return (Path(__file__).resolve().parents[2] / "grammar" / "plan.lark").read_text(encoding="utf-8")
 
 
+def _accelerator() -> dict:
+    """lark-cython's lexer and LALR parser when it is installed (the `fast` extra) and not
+    switched off by `ALIGNMENT_PLAN_NO_ACCELERATOR=1`; else none: plain lark."""
+    if os.environ.get("ALIGNMENT_PLAN_NO_ACCELERATOR"):
+        return {}
+    try:
+        import lark_cython
+    except ImportError:
+        return {}
+    return lark_cython.plugins
+
+
 @functools.cache
-def _parser() -> lark.Lark:
-    """The parser, with the node builder as its inline transformer (see `transformer`)."""
+def _parser(accelerated: bool = True) -> lark.Lark:
+    """The parser, with the node builder as its inline transformer (see `transformer`);
+    `accelerated`: with lark-cython where available. Both give the same nodes
+    (`tests/test_accelerator.py`)."""
     return lark.Lark(
         grammar_text(),
         parser="lalr",
@@ -53,6 +68,7 @@ def _parser() -> lark.Lark:
         keep_all_tokens=True,  # the builder takes positions from the tokens
         maybe_placeholders=False,
         transformer=NodeBuilder(),
+        _plugins=_accelerator() if accelerated else {},
         cache=True,  # LALR tables are cached in the temp directory, keyed by grammar and options
     )
 
@@ -159,10 +175,12 @@ def _recovery_region(text: str, offset: int) -> tuple[int, int]:
     return begin, after[0] if after else len(text)
 
 
-def parse_module(path: str, text: str) -> nodes.Module:
-    """Parse `text` (the contents of `path`) into a Module; never raises on bad input."""
+def parse_module(path: str, text: str, *, accelerated: bool = True) -> nodes.Module:
+    """Parse `text` (the contents of `path`) into a Module; never raises on bad input.
+
+    `accelerated=False` parses with plain lark even where lark-cython is installed."""
     problems: list[nodes.SyntaxProblem] = []
-    parser = _parser()
+    parser = _parser(accelerated)
     builder = parser.options.transformer
     source = text
     with _PARSING:
