@@ -16,3 +16,7 @@ def relative_posix(path: Path, root: Path) -> str:
         return resolved.relative_to(root).as_posix()
     except ValueError:
         return resolved.as_posix()
+
+
+# The result cache's folder under a project root (`project.cache`); never searched for plans.
+CACHE_DIRECTORY = ".alignment-plan-cache"

@@ -9,6 +9,7 @@ unresolved references). Problems are data; rules turn them into diagnostics.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 from collections.abc import Callable, Iterator
@@ -20,7 +21,6 @@ import attrs
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
 from alignment_plan.paths import relative_posix
-from alignment_plan.syntax.parser import parse_module
 from alignment_plan.vocabulary import FIX_KINDS, STATUSES
 
 STD_DISPLAY_PATH = "<std>"
@@ -65,6 +65,22 @@ class Workspace:
         self._modules: dict[str, nodes.Module] = {}
         self._texts: dict[str, str] = {}  # by display path: each file is read once
         self.read_errors: dict[str, str] = {}
+        self._touched: set[str] | None = None
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """The resolved paths of every file asked for inside the block, read or not."""
+        outer, self._touched = self._touched, set()
+        try:
+            yield self._touched
+        finally:
+            if outer is not None:
+                outer |= self._touched
+            self._touched = outer
+
+    def read(self, path: Path) -> str:
+        """The text of `path` as the workspace reads it; raises `OSError`, `UnicodeDecodeError`."""
+        return self._read(path)
 
     def display(self, path: Path) -> str:
         """Project-relative POSIX path when inside the root, else absolute."""
@@ -72,12 +88,16 @@ class Workspace:
 
     def module(self, path: Path) -> nodes.Module | None:
         key = str(path.resolve())
+        if self._touched is not None:
+            self._touched.add(key)
         if key not in self._modules and key not in self.read_errors:
             try:
                 text = self._read(path)
             except (OSError, UnicodeDecodeError) as error:
                 self.read_errors[key] = _describe_os_error(error)
                 return None
+            from alignment_plan.syntax.parser import parse_module  # lark only when parsing
+
             display = self.display(path)
             self._texts[display] = text
             self._modules[key] = parse_module(display, text)
@@ -85,6 +105,8 @@ class Workspace:
 
     def std(self) -> nodes.Module:
         if STD_DISPLAY_PATH not in self._modules:
+            from alignment_plan.syntax.parser import parse_module
+
             self._modules[STD_DISPLAY_PATH] = parse_module(STD_DISPLAY_PATH, std_text())
         return self._modules[STD_DISPLAY_PATH]
 

@@ -20,7 +20,7 @@ from alignment_plan.analysis.semantics import Evaluator, analyze_plan
 from alignment_plan.checker.convert import label_check_results, plan_result, rule_info, scenario_results
 from alignment_plan.checker.fingerprints import fingerprints
 from alignment_plan.diagnostics import Diagnostic, Severity
-from alignment_plan.results.model import CheckResult, FileError
+from alignment_plan.results.model import CheckResult, FileError, LabelCheckResult, PlanResult, ScenarioResult
 from alignment_plan.rules import RULES
 from alignment_plan.rules.context import ModuleContext
 from alignment_plan.rules.hygiene import AFTER_SUPPRESSIONS
@@ -60,34 +60,70 @@ def check_module(workspace: Workspace, module, options: CheckOptions):
     return sorted(kept + after_kept, key=Diagnostic.sort_key), silenced + after_silenced, context
 
 
+@attrs.frozen
+class FileResult:
+    """What checking one file gave: the unit that the project layer caches and runs in
+    parallel. A function of the file, the files it imports and the options only."""
+
+    file: str  # display path
+    diagnostics: tuple[Diagnostic, ...] = ()
+    suppressed: int = 0
+    plans: tuple[PlanResult, ...] = ()
+    scenarios: tuple[ScenarioResult, ...] = ()
+    label_checks: tuple[LabelCheckResult, ...] = ()
+    source_lines: tuple[str, ...] | None = None  # kept when there are findings to show
+    error: str | None = None  # the file could not be read
+    # Every other file the check read or looked for (resolved paths), for the cache.
+    dependencies: tuple[str, ...] = ()
+
+
+def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOptions()) -> FileResult:
+    """Check one file; the workspace keeps what it parses for the next file."""
+    key = str(path.resolve())
+    with workspace.recording() as touched:
+        module = workspace.module(path)
+        if module is None:
+            return FileResult(file=workspace.display(path), error=workspace.read_errors[key])
+        found, silenced, context = check_module(workspace, module, options)
+    return FileResult(
+        file=module.path,
+        diagnostics=tuple(found),
+        suppressed=silenced,
+        plans=tuple(plan_result(analysis, module.path, context.scope) for analysis in context.analyses),
+        scenarios=tuple(scenario_results(context.scenarios)),
+        label_checks=tuple(label_check_results(context.scenarios)),
+        source_lines=tuple(workspace.source_lines(module.path)) if found else None,
+        dependencies=tuple(sorted(touched - {key})),
+    )
+
+
 def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptions = CheckOptions()) -> CheckResult:
     """Check every file in `files` (already selected, in the order given)."""
     with fewer_collections():
-        return _check_files(files, workspace, options)
+        return combine([check_file(path, workspace, options) for path in files], options)
 
 
-def _check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptions) -> CheckResult:
+def combine(results: Sequence[FileResult], options: CheckOptions) -> CheckResult:
+    """One run's result from its files' results, in the order given."""
     diagnostics: list[Diagnostic] = []
     plans, errors, scenarios, label_checks, sources = [], [], [], [], {}
     suppressed = 0
-    for path in files:
-        module = workspace.module(path)
-        if module is None:
-            errors.append(FileError(workspace.display(path), workspace.read_errors[str(path.resolve())]))
+    for result in results:
+        if result.error is not None:
+            errors.append(FileError(result.file, result.error))
             continue
-        found, silenced, context = check_module(workspace, module, options)
-        diagnostics += found
-        suppressed += silenced
-        plans += [plan_result(analysis, module.path, context.scope) for analysis in context.analyses]
-        scenarios += scenario_results(context.scenarios)
-        label_checks += label_check_results(context.scenarios)
-        if found:
-            sources[module.path] = tuple(workspace.source_lines(module.path))
+        diagnostics += result.diagnostics
+        suppressed += result.suppressed
+        plans += result.plans
+        scenarios += result.scenarios
+        label_checks += result.label_checks
+        if result.source_lines is not None:
+            sources[result.file] = result.source_lines
     enabled = options.enabled_codes()
     ran = sorted((RULES[code] for code in enabled), key=lambda r: r.code)
     diagnostics = sorted(diagnostics, key=lambda d: d.sort_key())
     return CheckResult(
-        files=tuple(workspace.display(path) for path in files),
+        files=tuple(result.file for result in results),
         diagnostics=tuple(diagnostics),
         plans=tuple(plans),
         rules=tuple(rule_info(r, options.severities.get(r.code, r.severity)) for r in ran),
