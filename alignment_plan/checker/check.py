@@ -67,9 +67,15 @@ def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptio
     for path in files:
         module = workspace.module(path)
         if module is None:
-            errors.append(FileError(workspace.display(path), workspace.read_errors[str(path.resolve())]))
+            errors.append(FileError(workspace.display(path), workspace.read_errors[workspace.key(path)]))
             continue
         found, silenced, context = check_module(workspace, module, options)
+        # An import that exists but cannot be read stops the run as a named file does.
+        errors += [
+            FileError(problem.file, problem.reason or "")
+            for problem in context.scope.import_problems
+            if problem.kind == "unreadable" and problem.file is not None
+        ]
         diagnostics += found
         suppressed += silenced
         plans += [plan_result(analysis, module.path, context.scope) for analysis in context.analyses]
@@ -85,7 +91,7 @@ def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptio
         diagnostics=tuple(diagnostics),
         plans=tuple(plans),
         rules=tuple(rule_info(r, options.severities.get(r.code, r.severity)) for r in ran),
-        file_errors=tuple(errors),
+        file_errors=tuple(sorted(set(errors), key=lambda error: error.file)),
         scenarios=tuple(scenarios),
         label_checks=tuple(label_checks),
         sources=tuple(sorted(sources.items())),

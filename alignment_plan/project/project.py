@@ -84,8 +84,12 @@ class Project:
         self, paths: Sequence[Path], workspace: Workspace, *, named: bool = True, dependents: bool = True
     ) -> list[Path]:
         """The plan files a run reads (see `discovery`). A directory the user `named` is searched
-        even when excluded, as ruff does; configured `paths` never escape `exclude`."""
+        even when excluded, as ruff does; configured `paths` never escape `exclude`. A path named
+        outside the project root on the command line may be read (see `Workspace.allow`); a
+        configured one may not, since the configuration comes with the files it checks."""
         if named:
+            for path in paths:
+                workspace.allow(path)
             files = collect_files(paths, self.settings.excluded)
         else:
             files = collect_files(paths, lambda path, within: self.settings.excluded(path))

@@ -23,9 +23,9 @@ def syntax_error(context):
         yield Finding(problem.message, problem.span, problem.help)
 
 
-def _imports(context, kind):
+def _imports(context, *kinds):
     for problem in context.scope.import_problems:
-        if problem.kind == kind and problem.span.file == context.module.path:
+        if problem.kind in kinds and problem.span.file == context.module.path:
             yield Finding(problem.message, problem.span, problem.help)
 
 
@@ -34,14 +34,17 @@ def import_not_found(context):
     """A `use` names a catalog or file that cannot be read.
 
     Every name the import would have provided is then undefined, so this error usually
-    comes with a cascade of undefined names below it.
+    comes with a cascade of undefined names below it. A file that exists but cannot be
+    read (not UTF-8, not a regular file, too large) is also reported as unreadable, and
+    the run exits 2 as when the file is named. Imports nested more than 100 files deep
+    are not followed.
 
     Example: `use "catalogs/missing.plan"`.
 
     Fix: correct the path (it is relative to the importing file), or `use std` for the
     packaged catalog.
     """
-    yield from _imports(context, "not-found")
+    yield from _imports(context, "not-found", "unreadable")
 
 
 @rule("AP003", "import-outside-root", Severity.ERROR)
