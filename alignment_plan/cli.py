@@ -15,6 +15,7 @@ import sys
 from alignment_plan import __version__
 from alignment_plan.commands import catalog, check, classify, config, report, rule
 from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, fail
+from alignment_plan.text import describe_bug
 
 COMMANDS = (check, classify, report, catalog, rule, config)
 
@@ -56,10 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback
         if os.environ.get("ALIGNMENT_PLAN_DEBUG"):
             raise
-        print(
-            f"alignment-plan: internal error ({type(error).__name__}: {error}); this is a bug, "
-            "please report it with the command and files that caused it "
-            "(ALIGNMENT_PLAN_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
+        return fail(
+            f"internal error ({describe_bug(error)}); this is a bug, please report it with the command "
+            "and files that caused it (ALIGNMENT_PLAN_DEBUG=1 shows the traceback)"
         )
-        return EXIT_TROUBLE

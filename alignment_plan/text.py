@@ -60,3 +60,30 @@ def hidden_characters(text: str):
     """(offset, character) of each bidi or invisible character in `text`."""
     for match in _HIDDEN.finditer(text):
         yield match.start(), match.group()
+
+
+# A finding quotes at most this many characters of its line, around its span, so that a
+# long line cannot make every finding on it print the whole line again.
+QUOTE_WIDTH = 120
+# Past this many findings on one line, the next ones are reported without the quote.
+QUOTES_PER_LINE = 10
+
+
+def excerpt(line: str, start: int, end: int, width: int = QUOTE_WIDTH) -> tuple[str, str, str]:
+    """The part of `line` before, in and after the span `[start, end)` (0-based code points),
+    cut to about `width` characters around it (`…` marks a cut) and made `printable`."""
+    start = min(max(start, 0), len(line))
+    end = min(max(end, start), len(line), start + width)
+    left = max(0, start - max(width - (end - start), 0) // 2)
+    right = min(len(line), max(end, left + width))
+    left = max(0, min(left, right - width))
+    before = ("…" if left else "") + printable(line[left:start])
+    after = printable(line[end:right]) + ("…" if right < len(line) else "")
+    return before, printable(line[start:end]), after
+
+
+def describe_bug(error: BaseException, limit: int = 200) -> str:
+    """`RecursionError: maximum recursion depth exceeded`: an unexpected exception on one
+    printable line of at most about `limit` characters, for an internal-error message."""
+    text = printable(" ".join(f"{type(error).__name__}: {error}".split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

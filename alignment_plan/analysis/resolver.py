@@ -33,7 +33,7 @@ def std_text() -> str:
 
 @attrs.frozen
 class ImportProblem:
-    kind: str  # "not-found", "outside-root", "cycle", "unreadable"
+    kind: str  # "not-found", "outside-root", "cycle", "unreadable", "too-deep"
     message: str
     span: Span
     help: str | None = None
@@ -251,8 +251,8 @@ def _imports(workspace: Workspace, module: nodes.Module, seen: dict[str, nodes.M
         if len(chain) > MAX_IMPORT_DEPTH:
             problems.append(
                 ImportProblem(
-                    "not-found",
-                    f"cannot import `{imported.path}`: imports nest more than {MAX_IMPORT_DEPTH} files deep",
+                    "too-deep",
+                    f"`{imported.path}` is not imported: imports nest more than {MAX_IMPORT_DEPTH} files deep",
                     anchor.span,
                     f"the limit is {MAX_IMPORT_DEPTH} levels of `use`; import the catalogs from fewer files",
                 )

@@ -3,6 +3,7 @@ writing the output.
 
 Exit codes: 0 clean, 1 findings at error severity or a missed coverage threshold, 2 usage,
 configuration, I/O or internal errors. `exit_code` is the one place a result becomes one.
+Messages are made `printable` (user input may hold control characters) and are one line.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from alignment_plan.text import printable
+
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
 def fail(message: str) -> int:
-    """Say what went wrong on standard error; the exit code for it."""
-    print(f"alignment-plan: error: {message}", file=sys.stderr)
+    """Say what went wrong on standard error, on one line; the exit code for it."""
+    print(f"alignment-plan: error: {printable(message)}", file=sys.stderr)
     return EXIT_TROUBLE
 
 
 def note(message: str) -> None:
-    print(f"alignment-plan: {message}", file=sys.stderr)
+    print(f"alignment-plan: {printable(message)}", file=sys.stderr)
 
 
 def write_output(text: str, path: str | None) -> None:
@@ -36,7 +39,7 @@ def write_output(text: str, path: str | None) -> None:
 def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:
     """Like ruff: an empty run succeeds, but says so on standard error."""
     if not files:
-        where = ", ".join(f"`{p}`" for p in paths)
+        where = printable(", ".join(f"`{p}`" for p in paths))
         print(f"alignment-plan: warning: no `.plan` files found under {where}", file=sys.stderr)
 
 

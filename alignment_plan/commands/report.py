@@ -86,6 +86,8 @@ def run(args) -> int:
         directory = Path(args.directory or DEFAULT_DIRECTORY)
         if directory.exists() and not directory.is_dir():
             return fail(f"`{directory}` exists and is not a directory")
+        if directory.is_symlink() and not directory.exists():
+            return fail(f"`{directory}` is a symbolic link to nothing; remove it or name another directory")
         written = html.write_site(result, directory, delta=delta, precision=precision, title=args.title)
         print(
             f"wrote HTML report to {directory / 'index.html'} ({len(written)} page{'s' if len(written) != 1 else ''})"

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from alignment_plan.analysis.resolver import Workspace
+from alignment_plan.paths import resolved
 from alignment_plan.checker.check import CheckOptions, check_files
 from alignment_plan.project import baseline as baselines
 from alignment_plan.project.discovery import collect_files, importers
@@ -133,14 +134,18 @@ class Project:
         return Run(result=result, gate=gate, notes=tuple(notes))
 
     def baseline_path(self) -> Path:
+        """The baseline file; a configured one must lie inside the project root, since the
+        configuration comes with the files it checks (and the baseline may be written)."""
         where = Path(self.settings.baseline or "")
         if self.settings.sources.get("baseline") != "command line":
             where = self.settings.base / where
+            if not resolved(where).is_relative_to(self.root.resolve()):
+                raise ProjectError(f"baseline `{self.settings.baseline}` is outside the project root")
         return where
 
     def _with_baseline(self, result: CheckResult, update: bool) -> tuple[CheckResult, list[str]]:
-        where = self.baseline_path()
         try:
+            where = self.baseline_path()
             if update or not where.exists():
                 count = baselines.write_baseline(result, where)
                 note = (

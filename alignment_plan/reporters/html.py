@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from alignment_plan.results.model import (
     ScenarioResult,
     TechniqueResult,
 )
+from alignment_plan.text import QUOTES_PER_LINE, excerpt
 
 STEP_LABELS = {
     "operationalize": "1 · operationalize",
@@ -68,17 +70,31 @@ class Anchors:
     def __init__(self, prefix: str, names: Iterable[str] = ()):
         self.prefix = prefix
         self.ids: dict[str, str] = {}
+        self._taken = UniqueNames()
         for name in names:
             self(name)
 
     def __call__(self, name: str) -> str:
         if name not in self.ids:
-            base = f"{self.prefix}-{slug(name)}"
-            candidate, number = base, 2
-            while candidate in self.ids.values():
-                candidate, number = f"{base}-{number}", number + 1
-            self.ids[name] = candidate
+            self.ids[name] = self._taken.claim(f"{self.prefix}-{slug(name)}")
         return self.ids[name]
+
+
+class UniqueNames:
+    """`base`, else `base-2`, `base-3`, … whichever is free, in constant time per name (names
+    that differ only in case share a slug; searching from 2 each time was cubic)."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def claim(self, base: str, suffix: str = "") -> str:
+        candidate, number = base + suffix, self._next.get(base, 2)
+        while candidate in self._taken:
+            candidate, number = f"{base}-{number}{suffix}", number + 1
+        self._next[base] = number
+        self._taken.add(candidate)
+        return candidate
 
 
 # Page frame --------------------------------------------------------------------------
@@ -494,7 +510,7 @@ def techniques_table(plan: PlanResult, anchors: Anchors) -> str:
     return table_wrap("Techniques", table)
 
 
-def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...]) -> str:
+def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...], quote: bool = True) -> str:
     span = diagnostic.span
     severity = diagnostic.severity.value
     out = [
@@ -504,12 +520,12 @@ def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...]) -> str:
             f'<span class="note">at {e(span.file)}:{span.line}:{span.column}</span></p>'
         )
     ]
-    if 0 < span.line <= len(lines):
+    if quote and 0 < span.line <= len(lines):
         text = lines[span.line - 1]
         end = span.end_column if span.end_line == span.line else len(text) + 1
         start = max(span.column - 1, 0)
-        end = max(end - 1, start + 1)
-        marked = e(text[:start]) + "<mark>" + e(text[start:end]) + "</mark>" + e(text[end:])
+        before, inside, after = excerpt(text, start, max(end - 1, start + 1))
+        marked = e(before) + "<mark>" + e(inside) + "</mark>" + e(after)
         out.append(
             f'<pre class="source" aria-label="line {span.line} of {e(span.file)}"><code>{span.line} | {marked}</code></pre>'
         )
@@ -527,7 +543,12 @@ def findings_html(result: CheckResult, file: str, found: list[Diagnostic] | None
     if not found:
         return f"<p>No findings in {code(file)}.</p>"
     lines = result.source_lines(file)
-    return f'<ol class="findings">{"".join(finding_html(d, lines) for d in found)}</ol>'
+    quoted: Counter = Counter()
+    items = []
+    for d in found:
+        quoted[d.span.line] += 1
+        items.append(finding_html(d, lines, quote=quoted[d.span.line] <= QUOTES_PER_LINE))
+    return f'<ol class="findings">{"".join(items)}</ol>'
 
 
 def plan_findings(result: CheckResult, plan: PlanResult) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -693,14 +714,8 @@ def plan_page(result: CheckResult, plan: PlanResult, delta: Delta | None, precis
 
 
 def page_names(plans: tuple[PlanResult, ...]) -> list[str]:
-    names: list[str] = []
-    for plan in plans:
-        base = f"plan-{slug(Path(plan.file).stem)}-{slug(plan.name)}"
-        name, number = f"{base}.html", 2
-        while name in names:
-            name, number = f"{base}-{number}.html", number + 1
-        names.append(name)
-    return names
+    taken = UniqueNames()
+    return [taken.claim(f"plan-{slug(Path(plan.file).stem)}-{slug(plan.name)}", ".html") for plan in plans]
 
 
 def index_page(result: CheckResult, pages: list[str], delta: Delta | None, precision: int, title: str) -> str:

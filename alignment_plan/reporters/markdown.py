@@ -28,16 +28,20 @@ from alignment_plan.results.model import (
     PlanDelta,
     PlanResult,
 )
+from alignment_plan.text import printable
 
 MAX_CHARS = 60_000  # a GitHub comment holds 65,536
 _PLAIN = re.compile(r"[A-Za-z0-9_./:-]+")
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&$])")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _MARKS = {"yes": "✅ yes", "no": "❌ no", "partly": "⚠️ partly", "out of scope": "➖ out of scope"}
 
 
 def escape(text: str) -> str:
-    """Markdown text that renders as `text`, on one line, inside a table cell or not."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Markdown text that renders as `text`, on one line, inside a table cell or not; an
+    `@name` gets a zero-width space after the `@`, so that a PR comment pings no one."""
+    escaped = _SPECIAL.sub(r"\\\1", printable(" ".join(str(text).split())))
+    return _MENTION.sub("@&#8203;", escaped)
 
 
 def code(text: str) -> str:

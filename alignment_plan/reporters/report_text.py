@@ -19,6 +19,8 @@ from alignment_plan.results.model import (
     PlanDelta,
     PlanResult,
 )
+from alignment_plan.text import printable
+
 
 HEADINGS = ("Failure mode", "Owner", "Covered by", "Status", "Cover")
 
@@ -93,7 +95,7 @@ def delta_lines(delta: Delta, precision: int = 0) -> list[str]:
             figures += (
                 (" -> " if figures else ", ") + plan.after.display(precision)
             )
-        out.append(f"  plan {plan.name} ({plan.file}): {plan.change}{figures}")
+        out.append(f"  plan {plan.name} ({printable(plan.file)}): {plan.change}{figures}")
         out += ["    " + line for line in plan_delta_lines(plan)]
     if not any(p.change != "unchanged" for p in delta.plans):
         out.append("  no plan changed")
@@ -127,7 +129,7 @@ def plan_delta_lines(plan: PlanDelta) -> list[str]:
         out.append("newly out of scope: " + ", ".join(coverage_change_text(c) for c in plan.scoped_out))
     for change in plan.owner_changes:
         out.append("owner changed: " + owner_change_text(change))
-        out += ["  because " + reason.message for reason in change.reasons]
+        out += ["  because " + printable(reason.message) for reason in change.reasons]
     if plan.added_failure_modes and plan.change != "added":
         out.append("now considered: " + ", ".join(plan.added_failure_modes))
     if plan.removed_failure_modes:
@@ -150,7 +152,7 @@ def plan_rows(plan: PlanResult, show_missing: bool, skip_covered: bool) -> tuple
 
 def render_plan(plan: PlanResult, precision: int, show_missing: bool, skip_covered: bool) -> list[str]:
     out = [
-        f"plan {plan.name} ({plan.file}:{plan.line}): {plan.title}",
+        f"plan {plan.name} ({printable(plan.file)}:{plan.line}): {printable(plan.title)}",
         f"  {bindings_text(plan)}; techniques count from status {plan.threshold}",
         "",
     ]
@@ -186,7 +188,7 @@ def render(
     """The text report: one table per plan, an overall TOTAL, the delta, and a findings count."""
     out: list[str] = []
     for error in result.file_errors:
-        out += [f"error: cannot read `{error.file}`: {error.message}", ""]
+        out += [f"error: cannot read `{printable(error.file)}`: {printable(error.message)}", ""]
     for plan in result.plans:
         out += render_plan(plan, precision, show_missing, skip_covered)
     if not result.plans:

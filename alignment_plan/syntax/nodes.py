@@ -11,7 +11,6 @@ import attrs
 from alignment_plan.diagnostics import Span
 
 
-
 @attrs.frozen
 class Name:
     text: str
@@ -239,6 +238,16 @@ class SyntaxProblem:
 
 
 @attrs.frozen
+class HiddenCharacter:
+    """A bidi control or invisible character, the first of its line, and how many more
+    the line holds (trojan source: text that reads differently from what is parsed)."""
+
+    char: str
+    span: Span
+    more: int = 0
+
+
+@attrs.frozen
 class Module:
     """One parsed `.plan` file."""
 
@@ -247,3 +256,4 @@ class Module:
     declarations: tuple[Declaration, ...]
     comments: tuple[Comment, ...]
     problems: tuple[SyntaxProblem, ...]
+    hidden: tuple[HiddenCharacter, ...] = ()

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
+import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from alignment_plan.syntax import nodes
+from alignment_plan import text as text_characters
 from alignment_plan.diagnostics import Span
+from alignment_plan.syntax import nodes
 from alignment_plan.syntax.transformer import to_module
 
 _TOP_LEVEL = re.compile(
@@ -87,12 +90,11 @@ def _problem(path: str, text: str, error: UnexpectedInput) -> tuple[nodes.Syntax
                 offset,
             )
         expected = _describe_expected(error.allowed) if error.allowed else None
+        help = f"expected {expected}" if expected else None
+        if not char.isascii() and char.isalnum():
+            help = "names are ASCII: letters, digits, `_` and `.`; other text belongs in a quoted string"
         return (
-            nodes.SyntaxProblem(
-                message=f"unexpected character `{char}`",
-                span=span,
-                help=f"expected {expected}" if expected else None,
-            ),
+            nodes.SyntaxProblem(message=f"unexpected character {_shown(char)}", span=span, help=help),
             offset,
         )
     if isinstance(error, UnexpectedEOF) or (
@@ -121,6 +123,14 @@ def _problem(path: str, text: str, error: UnexpectedInput) -> tuple[nodes.Syntax
         ),
         token.start_pos,
     )
+
+
+def _shown(char: str) -> str:
+    """`x` in backticks, or its code point and name when it would print as nothing or as
+    something else (`U+200B ZERO WIDTH SPACE`)."""
+    if char.isprintable():
+        return f"`{char}`"
+    return f"{text_characters.code_point(char)} {unicodedata.name(char, 'control character')}"
 
 
 def _hint(token, expected) -> str | None:
@@ -157,18 +167,43 @@ def parse_module(path: str, text: str) -> nodes.Module:
     problems: list[nodes.SyntaxProblem] = []
     parser = _parser()
     source = text
+    hidden = hidden_characters(path, text)
     for _ in range(_MAX_ERRORS):
         comments: list = []
         try:
             tree = _parse_collecting(parser, source, comments)
         except UnexpectedInput as error:
             problem, offset = _problem(path, source, error)
-            problems.append(problem)
-            start, end = _recovery_region(source, offset)
-            source = _blank(source, start, end)
-            continue
-        return to_module(path, tree, comments, problems)
-    return nodes.Module(path=path, uses=(), declarations=(), comments=(), problems=tuple(problems))
+        else:
+            deep = _too_deep(tree)
+            if deep is None:
+                return attrs.evolve(to_module(path, tree, comments, problems), hidden=hidden)
+            problem = nodes.SyntaxProblem(
+                message=f"expression nested more than {MAX_NESTING} levels deep",
+                span=Span(path, deep.line, deep.column, deep.line, deep.column + 1),
+                help="name a part of it with a `definition` and use the slot instead",
+            )
+            offset = deep.start_pos
+        problems.append(problem)
+        start, end = _recovery_region(source, offset)
+        source = _blank(source, start, end)
+    return nodes.Module(path=path, uses=(), declarations=(), comments=(), problems=tuple(problems), hidden=hidden)
+
+
+# Deeper trees are refused with a syntax error: every later stage walks expressions
+# recursively, and `not not … x` five hundred deep exhausted Python's stack.
+MAX_NESTING = 100
+
+
+def _too_deep(tree: lark.Tree):
+    """The position (lark meta) of a subtree nested deeper than `MAX_NESTING`, or None."""
+    pending = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_NESTING:
+            return node.meta
+        pending += [(child, depth + 1) for child in node.children if isinstance(child, lark.Tree)]
+    return None
 
 
 def _parse_collecting(parser: lark.Lark, source: str, comments: list):
@@ -179,14 +214,31 @@ def _parse_collecting(parser: lark.Lark, source: str, comments: list):
     return tree
 
 
-_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
+_COMMENT = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|#[^\n]*')
+
+
+class _Lines:
+    """Line and column of increasing offsets in `source`, in time linear in its length
+    (counting from the start for every comment was quadratic)."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.offset, self.line, self.line_start = 0, 1, 0
+
+    def at(self, offset: int) -> tuple[int, int]:
+        newlines = self.source.count("\n", self.offset, offset)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.source.rfind("\n", self.offset, offset) + 1
+        self.offset = offset
+        return self.line, offset - self.line_start + 1
 
 
 def _comment_tokens(source: str):
+    lines = _Lines(source)
     for match in _COMMENT.finditer(source):
         if match.group().startswith("#"):
-            line = source.count("\n", 0, match.start()) + 1
-            column = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
+            line, column = lines.at(match.start())
             yield lark.Token(
                 "COMMENT",
                 match.group(),
@@ -196,3 +248,16 @@ def _comment_tokens(source: str):
                 end_line=line,
                 end_column=column + len(match.group()),
             )
+
+
+def hidden_characters(path: str, text: str) -> tuple[nodes.HiddenCharacter, ...]:
+    """The bidi and invisible characters of `text`, the first of each line (trojan source)."""
+    found, lines, last_line = [], _Lines(text), 0
+    for offset, char in text_characters.hidden_characters(text):
+        line, column = lines.at(offset)
+        if line == last_line:
+            found[-1] = attrs.evolve(found[-1], more=found[-1].more + 1)
+            continue
+        last_line = line
+        found.append(nodes.HiddenCharacter(char, Span(path, line, column, line, column + 1)))
+    return tuple(found)

@@ -41,11 +41,21 @@ class _ToNodes(Transformer):
 
         def unescape(match: re.Match) -> str:
             escape = match.group(1)
+            offset = match.start() + 1  # past the opening quote
             if escape[0] == "u" and len(escape) == 5:
-                return chr(int(escape[1:], 16))
+                if not 0xD800 <= int(escape[1:], 16) <= 0xDFFF:
+                    return chr(int(escape[1:], 16))
+                # A lone surrogate is no character: no output format could encode it.
+                self.problems.append(
+                    nodes.SyntaxProblem(
+                        message=f"`\\{escape}` is half of a UTF-16 surrogate pair, not a character",
+                        span=Span(self.path, span.line, span.column + offset, span.line, span.column + offset + 6),
+                        help="write the character itself; the file is UTF-8",
+                    )
+                )
+                return "\ufffd"
             if escape in _ESCAPES:
                 return _ESCAPES[escape]
-            offset = match.start() + 1  # past the opening quote
             where = Span(self.path, span.line, span.column + offset, span.line, span.column + offset + 2)
             self.problems.append(
                 nodes.SyntaxProblem(
@@ -77,12 +87,16 @@ class _ToNodes(Transformer):
         return nodes.Not(operand, self._span(meta))
 
     def _chain(self, op: str, operands):
-        result = operands[0]
-        for operand in operands[1:]:
-            result = nodes.BinaryOp(
-                op=op, left=result, right=operand, span=_join(self.path, result.span, operand.span)
-            )
-        return result
+        # Paired up level by level: `a or b or …` a thousand long is a tree ten deep, not a
+        # thousand, so no later stage can run out of stack on it (`and`, `or` associate).
+        items = list(operands)
+        while len(items) > 1:
+            paired = [
+                nodes.BinaryOp(op=op, left=left, right=right, span=_join(self.path, left.span, right.span))
+                for left, right in zip(items[::2], items[1::2])
+            ]
+            items = paired + items[len(paired) * 2:]
+        return items[0]
 
     def or_expr(self, children):
         return self._chain("or", children)
