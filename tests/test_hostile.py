@@ -452,3 +452,35 @@ def test_tool_that_is_not_a_table_is_a_configuration_error(repo, capsys):
     write(repo / "pyproject.toml", "tool = 1\n")
     code, _, err = run(capsys, "check")
     assert code == 2 and "`tool` must be a table" in err and "internal error" not in err
+
+
+# The limits, as documented -------------------------------------------------------------
+
+
+def test_docs_state_the_limits_the_code_enforces():
+    from alignment_plan.analysis.logic import MAX_DIAGRAM_STEPS
+    from alignment_plan.analysis.resolver import MAX_IMPORT_DEPTH
+    from alignment_plan.analysis.scenarios import (
+        MAX_DEFINITION_COMBINATIONS,
+        MAX_PRIOR_DIGITS,
+        MAX_PRIOR_EXPONENT,
+        MAX_REFINEMENT_DEPTH,
+    )
+    from alignment_plan.paths import MAX_SOURCE_BYTES, byte_size
+    from alignment_plan.syntax.parser import MAX_NESTING
+    from alignment_plan.text import QUOTE_WIDTH, QUOTES_PER_LINE
+
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in (ROOT / "docs" / "limits.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ") and not line.startswith("| What ")
+    }
+    assert rows["Size of a plan file"] == byte_size(MAX_SOURCE_BYTES)
+    assert rows["Nesting of an expression"] == f"{MAX_NESTING} levels"
+    assert rows["Depth of `use` imports"] == f"{MAX_IMPORT_DEPTH} files"
+    assert rows["Depth of a `refines` chain"] == f"{MAX_REFINEMENT_DEPTH} scenarios"
+    assert rows["Combinations of definitions per lens"] == str(MAX_DEFINITION_COMBINATIONS)
+    assert rows["Decision-diagram work per file"] == f"{MAX_DIAGRAM_STEPS:,} steps"
+    assert rows["Digits of a prior"] == f"{MAX_PRIOR_DIGITS} digits, exponent from -{MAX_PRIOR_EXPONENT} to {MAX_PRIOR_EXPONENT}"
+    assert rows["Source quoted per finding (text, HTML)"] == f"{QUOTE_WIDTH} characters around the span"
+    assert rows["Findings quoted per line (text, HTML)"] == str(QUOTES_PER_LINE)
