@@ -21,15 +21,13 @@ from pathlib import Path
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Diagnostic, Severity
-from alignment_plan.reporters.report_text import coverage_word
+from alignment_plan.reporters import wording
 from alignment_plan.results.coverage import Coverage, total_of
-from alignment_plan.vocabulary import STEPS
+from alignment_plan.vocabulary import NO_OWNER, STEPS
 from alignment_plan.results.model import (
     CheckResult,
-    CoverageChange,
     Delta,
     FailureModeResult,
-    OwnerState,
     PlanDelta,
     PlanResult,
     ScenarioResult,
@@ -206,7 +204,7 @@ def table_wrap(label: str, table: str) -> str:
 def bar(coverage: Coverage, precision: int) -> str:
     return (
         f'<span class="bar" aria-hidden="true"><span style="width:{coverage.percent:.1f}%"></span></span>'
-        f"<span>{coverage.covered} of {coverage.total} covered ({coverage.display(precision)})</span>"
+        f"<span>{wording.covered_count(coverage)} ({coverage.display(precision)})</span>"
     )
 
 
@@ -214,10 +212,9 @@ def step_tag(step: str) -> str:
     return f'<span class="tag step-{e(step) if step in STEPS else "none"}">{e(step)}</span>'
 
 
-def owner_html(state: FailureModeResult | OwnerState) -> str:
-    if state.owner == "operationalize":
-        return step_tag("operationalize") + " open: " + " or ".join(step_tag(o) for o in state.possible_owners)
-    return step_tag(state.owner)
+MARKUP = wording.Markup(
+    name=code, quote=code, step=step_tag, text=e, strong=lambda text: f"<strong>{text}</strong>", arrow="→"
+)
 
 
 def evidence_link(text: str) -> str:
@@ -229,60 +226,32 @@ def evidence_link(text: str) -> str:
 # Delta -------------------------------------------------------------------------------
 
 
-def change_html(change: CoverageChange, link) -> str:
-    was = {"absent": "new", "covered": "was covered", "uncovered": "was uncovered", "out_of_scope": "was out of scope"}
-    text = f"{link(change.failure_mode)} ({e(was.get(change.before, change.before))}"
-    if change.missing_in:
-        text += "; no technique in " + ", ".join(step_tag(s) for s in change.missing_in)
-    return text + ")"
+_DELTA_SYMBOLS = {"newly_uncovered": "✗", "newly_covered": "✓", "scoped_out": "–", "owner": "⇄"}
 
 
 def plan_delta_html(plan: PlanDelta, link) -> str:
     items = []
     if plan.change == "added" and plan.after is not None:
-        items.append(f"<li>New plan: {plan.after.covered} of {plan.after.total} covered.</li>")
+        items.append(f"<li>New plan: {wording.covered_count(plan.after)}.</li>")
     if plan.change == "removed" and plan.before is not None:
         items.append(f"<li>Plan removed; it covered {plan.before.covered} of {plan.before.total}.</li>")
-    if plan.newly_uncovered:
-        items.append(
-            "<li>✗ <strong>Newly uncovered:</strong> "
-            + ", ".join(change_html(c, link) for c in plan.newly_uncovered)
-            + "</li>"
-        )
-    if plan.newly_covered:
-        items.append(
-            "<li>✓ <strong>Newly covered:</strong> "
-            + ", ".join(change_html(c, link) for c in plan.newly_covered)
-            + "</li>"
-        )
-    if plan.scoped_out:
-        items.append(
-            "<li>– <strong>Newly out of scope:</strong> "
-            + ", ".join(change_html(c, link) for c in plan.scoped_out)
-            + "</li>"
-        )
-    for change in plan.owner_changes:
-        reasons = "".join(f"<li>because {reason.describe(code)}</li>" for reason in change.reasons)
-        items.append(
-            f"<li>⇄ <strong>Owner of {link(change.failure_mode)} changed:</strong> {owner_html(change.before)} → "
-            f"{owner_html(change.after)}<ul>{reasons}</ul></li>"
-        )
-    if plan.added_failure_modes and plan.change != "added":
-        items.append("<li>Now considered: " + ", ".join(link(n) for n in plan.added_failure_modes) + "</li>")
-    if plan.removed_failure_modes:
-        items.append("<li>No longer considered: " + ", ".join(code(n) for n in plan.removed_failure_modes) + "</li>")
+    for item in wording.plan_delta_items(plan, MARKUP, link):
+        label = item.label[0].upper() + item.label[1:]
+        reasons = "".join(f"<li>{reason}</li>" for reason in item.reasons)
+        if item.kind in _DELTA_SYMBOLS:
+            label = f"{_DELTA_SYMBOLS[item.kind]} <strong>{label}:</strong>"
+        else:
+            label += ":"
+        items.append(f"<li>{label} {item.body}{f'<ul>{reasons}</ul>' if reasons else ''}</li>")
     return f'<ul class="delta">{"".join(items)}</ul>' if items else '<p class="note">No change.</p>'
 
 
 def delta_summary(delta: Delta, precision: int) -> str:
-    before, after = delta.before, delta.after
-    version = f" (alignment-plan {e(delta.base_version)})" if delta.base_version else ""
     return (
-        f"<p>Compared with {code(delta.base)}{version}: coverage "
-        f"{before.display(precision)} ({before.covered} of {before.total}) → "
-        f"<strong>{after.display(precision)}</strong> ({after.covered} of {after.total}); "
-        f"{delta.newly_uncovered} newly uncovered, {delta.newly_covered} newly covered, "
-        f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}.</p>"
+        f"<p>Compared with {wording.base_of(delta, MARKUP)}: coverage "
+        f"{wording.coverage_move(delta.before, delta.after, precision, MARKUP)}; "
+        + ", ".join(wording.delta_counts(delta))
+        + ".</p>"
     )
 
 
@@ -306,7 +275,7 @@ def matrix_cell(plan: PlanResult, fm: FailureModeResult, step: str) -> str:
             facts = ", ".join(code(f) for f in fm.depends_on) or "none found"
             return f'<td class="cell own undecided {column}"><span class="role">? undecided</span>deciding facts: {facts}</td>'
         if fm.owner == "none":
-            return f'<td class="cell idle {column}">decided: no step owns it</td>'
+            return f'<td class="cell idle {column}">decided: {wording.NOBODY}</td>'
         return f'<td class="cell idle {column}">decided</td>'
     techniques = techniques_for(plan, fm.name, step)
     counted = [t for t in techniques if t.name in fm.covered_by]
@@ -330,17 +299,17 @@ def matrix_cell(plan: PlanResult, fm: FailureModeResult, step: str) -> str:
 
 
 def coverage_cell(fm: FailureModeResult) -> str:
-    word = coverage_word(fm)
-    if word == "out of scope":
-        return f'<td class="cell idle" data-label="Coverage">– out of scope: {e(fm.out_of_scope)}</td>'
-    if fm.owner == "none":
-        return '<td class="cell uncovered" data-label="Coverage">✗ no step owns it</td>'
+    state = wording.coverage_state(fm)
+    if state == wording.OUT_OF_SCOPE:
+        return f'<td class="cell idle" data-label="Coverage">– {wording.STATE[state]}: {e(fm.out_of_scope)}</td>'
+    if fm.owner == NO_OWNER:
+        return f'<td class="cell uncovered" data-label="Coverage">✗ {wording.NOBODY}</td>'
     symbol, css = {
-        "yes": ("✓ covered", "covered"),
-        "no": ("✗ uncovered", "uncovered"),
-        "partly": ("◐ partly covered", "partly"),
-    }[word]
-    return f'<td class="cell {css}" data-label="Coverage">{symbol}</td>'
+        wording.COVERED: ("✓", "covered"),
+        wording.UNCOVERED: ("✗", "uncovered"),
+        wording.PARTLY: ("◐", "partly"),
+    }[state]
+    return f'<td class="cell {css}" data-label="Coverage">{symbol} {wording.STATE[state]}</td>'
 
 
 def matrix(plan: PlanResult, anchors: Anchors) -> str:
@@ -362,7 +331,7 @@ def matrix(plan: PlanResult, anchors: Anchors) -> str:
         f'<table class="matrix"><caption>Failure modes × steps: who owns each, and is it covered</caption>'
         f'<thead><tr><th scope="col">Failure mode</th>{head}<th scope="col">Coverage</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody>"
-        f'<tfoot><tr><th scope="row">TOTAL</th><td colspan="3"></td><td data-label="Coverage">{plan.covered} of {plan.total} covered</td></tr></tfoot>'
+        f'<tfoot><tr><th scope="row">TOTAL</th><td colspan="3"></td><td data-label="Coverage">{wording.covered_count(plan.coverage)}</td></tr></tfoot>'
         "</table>"
     )
     return legend + table_wrap("Ownership matrix", table)
@@ -737,7 +706,7 @@ def index_page(result: CheckResult, pages: list[str], delta: Delta | None, preci
                     return f'<a href="{e(target)}#{anchors.ids[name]}">{code(name)}</a>'
                 return code(name)
 
-            body.append(f"<h3>{heading} in {code(change.file)}: {e(change.change)}</h3>")
+            body.append(f"<h3>{wording.plan_change(change, precision, MARKUP, name=heading)}</h3>")
             body.append(plan_delta_html(change, link))
         body.append("</section>")
     rows = []

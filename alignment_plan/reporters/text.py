@@ -4,6 +4,7 @@ ownership table per plan and a summary line."""
 from __future__ import annotations
 
 from alignment_plan.diagnostics import Diagnostic, Severity
+from alignment_plan.reporters import wording
 from alignment_plan.results.model import CheckResult, PlanResult
 
 _COLORS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
@@ -38,19 +39,12 @@ def render_diagnostic(diagnostic: Diagnostic, lines: tuple[str, ...], style: _St
     return out + [""]
 
 
-def _owner_cell(row) -> str:
-    if row.owner == "operationalize":
-        return "operationalize (open: " + " | ".join(row.possible_owners) + ")"
-    return row.owner
-
-
 def render_plan(plan: PlanResult, show_missing: bool = True) -> list[str]:
     bindings = ", ".join(f"{slot} = {definition}" for slot, definition in plan.bindings) or "no bindings"
     out = [f"plan {plan.name} ({plan.file}:{plan.line}): {bindings}"]
     rows = [("failure mode", "owner", "covered", "covered by")]
     for fm in plan.failure_modes:
-        covered = "out of scope" if fm.out_of_scope is not None else ("yes" if fm.covered else "no")
-        rows.append((fm.name, _owner_cell(fm), covered, ", ".join(fm.covered_by) or "-"))
+        rows.append((fm.name, wording.owner(fm), wording.cover_word(fm), ", ".join(fm.covered_by) or "-"))
     rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", plan.coverage.display()))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
