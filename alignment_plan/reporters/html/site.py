@@ -1,0 +1,40 @@
+"""HTML report, the site: every page rendered in memory, then written into a directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alignment_plan.reporters.html.index import index_page, page_names
+from alignment_plan.reporters.html.plan import plan_page
+from alignment_plan.reporters.html.scenarios import scenarios_page
+from alignment_plan.results.model import CheckResult, Delta
+
+
+def render_site(
+    result: CheckResult, delta: Delta | None = None, precision: int = 0, title: str = "Alignment plan coverage"
+) -> dict[str, str]:
+    """Every page of the site: file name to HTML text."""
+    names = page_names(result.plans)
+    pages = {"index.html": index_page(result, names, delta, precision, title)}
+    for plan, name in zip(result.plans, names):
+        pages[name] = plan_page(result, plan, delta, precision, title)
+    if result.scenarios:
+        pages["scenarios.html"] = scenarios_page(result, title)
+    return pages
+
+
+def write_site(
+    result: CheckResult,
+    directory: Path,
+    delta: Delta | None = None,
+    precision: int = 0,
+    title: str = "Alignment plan coverage",
+) -> list[Path]:
+    """Write the site into `directory` (created if needed); the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render_site(result, delta, precision, title).items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
