@@ -1,12 +1,15 @@
-"""HTML report, the site: every page rendered in memory, then written into a directory."""
+"""HTML report, the site: every page rendered in memory first, then written into a directory,
+so a failure while rendering leaves the old site as it was."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from alignment_plan.reporters.html.index import index_page, page_names
 from alignment_plan.reporters.html.plan import plan_page
 from alignment_plan.reporters.html.scenarios import scenarios_page
+from alignment_plan.reporters.output import write_pages
 from alignment_plan.results.model import CheckResult, Delta
 
 
@@ -29,12 +32,8 @@ def write_site(
     delta: Delta | None = None,
     precision: int = 0,
     title: str = "Alignment plan coverage",
+    inputs: Iterable[Path] = (),
 ) -> list[Path]:
-    """Write the site into `directory` (created if needed); the paths written."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in render_site(result, delta, precision, title).items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    """Render every page, then write them into `directory` (created if needed) as
+    `output.write_pages` does: atomically, through no link, over no input. The paths written."""
+    return write_pages(directory, render_site(result, delta, precision, title), inputs)
