@@ -43,6 +43,8 @@ ALLOWED = {
         *BASE, "alignment_plan.syntax.nodes", "alignment_plan.analysis", "alignment_plan.rules",
         "alignment_plan.checker", "alignment_plan.results", "alignment_plan.project",
     ),
+    # The Pygments lexer: text to tokens, beside the pipeline.
+    "alignment_plan.highlight": BASE,
     "alignment_plan.cli": (*BASE, "alignment_plan.commands"),
     "alignment_plan.__main__": ("alignment_plan.cli",),
     "alignment_plan": (),
