@@ -280,3 +280,43 @@ async def test_ranges_count_utf16_units_after_characters_outside_the_bmp(client:
     title = LINES_WITH_PARROT[line - 1].index('"')
     assert typo[0].range.start == types.Position(line=line - 1, character=title + 23)
     assert typo[0].range.end.character - typo[0].range.start.character == len("deceptoin")
+
+
+async def published_for(client: LanguageClient, uri: str) -> list:
+    """The next diagnostics published for `uri` (an edit republishes every open document)."""
+    while (await client.wait_for_notification(DIAGNOSTICS)).uri != uri:
+        pass
+    return client.diagnostics[uri]
+
+
+async def test_every_position_answers_without_error(client: LanguageClient):
+    """Hover, definition, completion and code actions anywhere in a half-typed plan and in
+    std itself: an answer or nothing, never an error from the server."""
+    await open_plan(client)
+    std_uri = (await client.text_document_definition_async(
+        types.DefinitionParams(text_document=document(), position=at("outcomes", offset=2))
+    )).uri
+    std_text = open(std_uri.removeprefix("file://"), encoding="utf-8").read()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=std_uri, language_id="plan", version=1, text=std_text))
+    )
+    assert list(await published_for(client, std_uri)) == []  # std checks clean
+    half_typed = TEXT.replace("    considers deception", '    technique x "\u00e9\U0001f99c" {\n        addresses\n    considers deception', 1)
+    await edit(client, types.Position(line=0, character=0), types.Position(line=len(LINES), character=0), half_typed)
+    for uri, text in ((URI, half_typed), (std_uri, std_text)):
+        ident = types.TextDocumentIdentifier(uri=uri)
+        for number, line in enumerate(text.split("\n")):
+            for character in range(0, len(line) + 1, 7):
+                position = types.Position(line=number, character=character)
+                await client.text_document_hover_async(types.HoverParams(text_document=ident, position=position))
+                await client.text_document_definition_async(types.DefinitionParams(text_document=ident, position=position))
+                await client.text_document_completion_async(types.CompletionParams(text_document=ident, position=position))
+                await client.text_document_code_action_async(
+                    types.CodeActionParams(
+                        text_document=ident, range=types.Range(start=position, end=position),
+                        context=types.CodeActionContext(diagnostics=[]),
+                    )
+                )
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=std_uri)))
+    await published_for(client, std_uri)
+    await published_for(client, URI)  # closing one document checks the others again
