@@ -14,9 +14,10 @@ import sys
 
 from alignment_plan import __version__
 from alignment_plan.commands import catalog, check, classify, config, lsp, report, rule
+from alignment_plan.commands import format as format_command
 from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, fail
 
-COMMANDS = (check, classify, report, catalog, rule, config, lsp)
+COMMANDS = (check, format_command, classify, report, catalog, rule, config, lsp)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -34,13 +34,13 @@ ALLOWED = {
         "alignment_plan.checker", "alignment_plan.results",
     ),
     "alignment_plan.commands": (
-        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.analysis", "alignment_plan.rules",
+        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.syntax.formatter", "alignment_plan.analysis", "alignment_plan.rules",
         "alignment_plan.checker", "alignment_plan.results", "alignment_plan.reporters", "alignment_plan.project",
         "alignment_plan.lsp",
     ),
     # The language server sits beside the commands: it opens the project and runs the checker.
     "alignment_plan.lsp": (
-        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.analysis", "alignment_plan.rules",
+        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.syntax.formatter", "alignment_plan.analysis", "alignment_plan.rules",
         "alignment_plan.checker", "alignment_plan.results", "alignment_plan.project",
     ),
     # The Pygments lexer: text to tokens, beside the pipeline.
@@ -51,7 +51,7 @@ ALLOWED = {
 }
 # Inside a package, the order of its modules: each may import only those before it.
 INTERNAL_ORDER = {
-    "alignment_plan.syntax": ("nodes", "transformer", "parser"),
+    "alignment_plan.syntax": ("nodes", "transformer", "parser", "formatter"),
     "alignment_plan.analysis": ("logic", "resolver", "semantics", "scenarios"),
 }
 LARK_MODULES = ("alignment_plan.syntax.parser", "alignment_plan.syntax.transformer")

@@ -320,3 +320,26 @@ async def test_every_position_answers_without_error(client: LanguageClient):
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=std_uri)))
     await published_for(client, std_uri)
     await published_for(client, URI)  # closing one document checks the others again
+
+
+async def test_formatting_gives_the_canonical_file(client: LanguageClient):
+    messy = TEXT.replace("    operationalize {\n        good_feedback = outcomes", "  operationalize{good_feedback=outcomes   ", 1)
+    messy = messy.replace("addresses distribution_shift, deception", "addresses  distribution_shift ,deception")
+    await open_plan(client, messy)
+    options = types.FormattingOptions(tab_size=4, insert_spaces=True)
+    (whole,) = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(text_document=document(), options=options)
+    )
+    assert whole.range.start == types.Position(line=0, character=0)
+    assert whole.range.end.line == len(messy.split("\n")) - 1
+    assert whole.new_text == TEXT  # the shipped plan is in canonical form
+    await edit(client, whole.range.start, whole.range.end, whole.new_text)
+    unchanged = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(text_document=document(), options=options)
+    )
+    assert unchanged is not None and len(unchanged) == 0
+    # A buffer with a syntax error is left alone.
+    await edit(client, at("considers"), at("considers"), "}", version=3)
+    assert await client.text_document_formatting_async(
+        types.DocumentFormattingParams(text_document=document(), options=options)
+    ) is None

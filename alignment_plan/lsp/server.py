@@ -22,10 +22,11 @@ from alignment_plan import __version__
 from alignment_plan.diagnostics import Diagnostic, Severity, Span
 from alignment_plan.lsp import actions as code_actions
 from alignment_plan.lsp import completion, navigation
-from alignment_plan.lsp.positions import UTF16, from_lsp, lines_of, span_to_lsp
+from alignment_plan.lsp.positions import UTF16, from_lsp, lines_of, span_to_lsp, to_lsp
 from alignment_plan.lsp.session import Analysis, Session
 from alignment_plan.rules import RULES
 from alignment_plan.rules.documentation import anchor, document_path
+from alignment_plan.syntax.formatter import format_source
 
 DEBOUNCE_SECONDS = 0.2
 SOURCE = "alignment-plan"
@@ -275,6 +276,24 @@ def code_action(ls: PlanLanguageServer, params: types.CodeActionParams) -> list[
         )
         for action in code_actions.code_actions(analysis, wanted)
     ]
+
+
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: PlanLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+    """The whole document in the formatter's layout; nothing while it has syntax errors (the
+    diagnostics show them), as `alignment-plan format` leaves such a file alone."""
+    text = ls.workspace.get_text_document(params.text_document.uri).source
+    # The buffer's own line endings are kept, as `format` keeps a file's.
+    crlf = "\r\n" in text[: text.find("\n") + 1]
+    formatted = format_source(text.replace("\r\n", "\n") if crlf else text, params.text_document.uri)
+    if formatted.text is None:
+        return None
+    new = formatted.text.replace("\n", "\r\n") if crlf else formatted.text
+    if new == text:
+        return []
+    lines = lines_of(text)
+    end = to_lsp(lines, len(lines), len(lines[-1]) + 1, ls.encoding)
+    return [types.TextEdit(range=types.Range(types.Position(0, 0), types.Position(*end)), new_text=new)]
 
 
 def serve() -> None:

@@ -38,6 +38,12 @@ def render_diagnostic(diagnostic: Diagnostic, lines: tuple[str, ...], style: _St
     return out + [""]
 
 
+def render_diagnostics(diagnostics, lines: tuple[str, ...], color: bool = False) -> str:
+    """Diagnostics of one file whose text is `lines`, as `render` shows them."""
+    style = _Style(color)
+    return "".join(line + "\n" for diagnostic in diagnostics for line in render_diagnostic(diagnostic, lines, style))
+
+
 def _owner_cell(row) -> str:
     if row.owner == "operationalize":
         return "operationalize (open: " + " | ".join(row.possible_owners) + ")"
