@@ -18,6 +18,7 @@ from alignment_plan.lsp.symbols import (
     DEFINITION, FACT, FAILURE_MODE, LENS, PLAN, SCENARIO, SLOT, TECHNIQUE,
     Occurrence, declaration, declared_name, occurrence_at, occurrences,
 )
+from alignment_plan.project.project import ProjectError
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.syntax import nodes
 
@@ -176,9 +177,9 @@ def references(analysis: Analysis, line: int, column: int, include_declaration: 
     wanted = declared_name(decl).span
     if target.kind == TECHNIQUE:  # techniques are local to their plan
         return [wanted]
-    workspace, project = analysis.workspace, analysis.project
+    workspace = analysis.workspace
     modules = {m.path: m for m in analysis.scope.modules}
-    for path in project.select(project.roots(), workspace, named=False, dependents=False):
+    for path in _project_files(analysis):
         module = workspace.module(path)
         if module is not None:
             modules.setdefault(module.path, module)
@@ -193,6 +194,17 @@ def references(analysis: Analysis, line: int, column: int, include_declaration: 
                 if include_declaration or not occurrence.declares:
                     found.add(occurrence.name.span)
     return sorted(found)
+
+
+def _project_files(analysis: Analysis) -> list:
+    """The plan files `check` would read in the document's project: its configured `paths`,
+    else everything under its root (not the server's working directory)."""
+    project = analysis.project
+    try:
+        roots = project.roots() if project.settings.paths else [project.root]
+        return project.select(roots, analysis.workspace, named=False, dependents=False)
+    except ProjectError:  # a configured path is missing: the configuration error is shown elsewhere
+        return []
 
 
 @attrs.frozen

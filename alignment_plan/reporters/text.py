@@ -4,6 +4,7 @@ ownership table per plan and a summary line."""
 from __future__ import annotations
 
 from alignment_plan.diagnostics import Diagnostic, Severity
+from alignment_plan.results.coverage import DEFAULT_PRECISION
 from alignment_plan.results.model import CheckResult, PlanResult
 
 _COLORS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
@@ -50,14 +51,14 @@ def _owner_cell(row) -> str:
     return row.owner
 
 
-def render_plan(plan: PlanResult, show_missing: bool = True) -> list[str]:
+def render_plan(plan: PlanResult, show_missing: bool = True, precision: int = DEFAULT_PRECISION) -> list[str]:
     bindings = ", ".join(f"{slot} = {definition}" for slot, definition in plan.bindings) or "no bindings"
     out = [f"plan {plan.name} ({plan.file}:{plan.line}): {bindings}"]
     rows = [("failure mode", "owner", "covered", "covered by")]
     for fm in plan.failure_modes:
         covered = "out of scope" if fm.out_of_scope is not None else ("yes" if fm.covered else "no")
         rows.append((fm.name, _owner_cell(fm), covered, ", ".join(fm.covered_by) or "-"))
-    rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", plan.coverage.display()))
+    rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", plan.coverage.display(precision)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         if index in (1, len(rows) - 1):
@@ -85,7 +86,9 @@ def summary_line(result: CheckResult) -> str:
     return line
 
 
-def render(result: CheckResult, color: bool = False, show_plans: bool = True) -> str:
+def render(
+    result: CheckResult, color: bool = False, show_plans: bool = True, precision: int = DEFAULT_PRECISION
+) -> str:
     style = _Style(color)
     out: list[str] = []
     for error in result.file_errors:
@@ -94,6 +97,6 @@ def render(result: CheckResult, color: bool = False, show_plans: bool = True) ->
         out += render_diagnostic(diagnostic, result.source_lines(diagnostic.span.file), style)
     if show_plans:
         for plan in result.plans:
-            out += render_plan(plan)
+            out += render_plan(plan, precision=precision)
     out.append(summary_line(result))
     return "\n".join(out) + "\n"
