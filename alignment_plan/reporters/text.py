@@ -40,6 +40,12 @@ def render_diagnostic(diagnostic: Diagnostic, lines: tuple[str, ...], style: _St
     return out + [""]
 
 
+def render_diagnostics(diagnostics, lines: tuple[str, ...], color: bool = False) -> str:
+    """Diagnostics of one file whose text is `lines`, as `render` shows them."""
+    style = _Style(color)
+    return "".join(line + "\n" for diagnostic in diagnostics for line in render_diagnostic(diagnostic, lines, style))
+
+
 def render_plan(plan: PlanResult, show_missing: bool = True, precision: int = DEFAULT_PRECISION) -> list[str]:
     bindings = ", ".join(f"{slot} = {definition}" for slot, definition in plan.bindings) or "no bindings"
     out = [f"plan {plan.name} ({plan.file}:{plan.line}): {bindings}"]
