@@ -23,8 +23,6 @@ from fractions import Fraction
 
 from alignment_plan.syntax import nodes
 
-Unknown = None
-
 # Nodes built plus definitions expanded, per store (one store per checked file). A real
 # plan needs a few thousand; a step costs about a microsecond.
 MAX_DIAGRAM_STEPS = 1_000_000

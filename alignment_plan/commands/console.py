@@ -9,7 +9,11 @@ Messages are made `printable` (user input may hold control characters) and are o
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+# `OutputError` is raised by `write_output`; `cli.main` imports it from here and catches it.
+from alignment_plan.reporters.output import OutputError, write_file  # noqa: F401
 
 from alignment_plan.text import printable
 
@@ -26,14 +30,19 @@ def note(message: str) -> None:
     print(f"alignment-plan: {printable(message)}", file=sys.stderr)
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Write to `path` (exactly as given) or to standard output."""
+def write_output(text: str, path: str | None, inputs: Iterable[Path | str] = ()) -> None:
+    """Write to standard output, or to `path` (exactly as given) atomically and never over one
+    of `inputs`; raises `OutputError`, which `cli.main` turns into exit code 2."""
     if path is None or path == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_file(Path(path), text, [Path(p) for p in inputs])
+
+
+def inputs_of(run, args) -> list[Path]:
+    """What a run read, and every path the command line named: never to be written over."""
+    return [*run.inputs, *getattr(args, "paths", ()), *([args.config] if getattr(args, "config", None) else [])]
 
 
 def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:

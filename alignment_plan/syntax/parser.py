@@ -3,6 +3,8 @@
 `parse_module(path, text)` always returns a `nodes.Module`. Syntax errors become
 `SyntaxProblem`s; after each error the broken top-level declaration is blanked out
 (keeping every position) and parsing resumes, so one run reports several errors.
+`parse_concrete(path, text)` parses the same grammar keeping every token, for the
+formatter.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from alignment_plan import text as text_characters
 from alignment_plan.diagnostics import Span
 from alignment_plan.syntax import nodes
-from alignment_plan.syntax.transformer import to_module
+from alignment_plan.syntax.transformer import to_concrete, to_module
 
 _TOP_LEVEL = re.compile(
     r"^(use|fact|slot|definition|failure_mode|heuristic|lens|plan|scenario|prior)\b", re.MULTILINE
@@ -46,13 +48,14 @@ def grammar_text() -> str:
 
 
 @functools.cache
-def _parser() -> lark.Lark:
+def _parser(keep_all_tokens: bool = False) -> lark.Lark:
     return lark.Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
+        keep_all_tokens=keep_all_tokens,
         cache=True,  # LALR tables are cached in the temp directory, keyed by grammar and options
     )
 
@@ -204,6 +207,16 @@ def _too_deep(tree: lark.Tree):
             return node.meta
         pending += [(child, depth + 1) for child in node.children if isinstance(child, lark.Tree)]
     return None
+
+
+def parse_concrete(path: str, text: str) -> nodes.Syntax | None:
+    """The concrete tree of `text`, every token kept; None when `text` does not parse
+    (`parse_module` says why)."""
+    try:
+        tree = _parser(keep_all_tokens=True).parse(text)
+    except UnexpectedInput:
+        return None
+    return None if _too_deep(tree) is not None else to_concrete(path, tree)
 
 
 def _parse_collecting(parser: lark.Lark, source: str, comments: list):

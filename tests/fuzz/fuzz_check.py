@@ -5,7 +5,8 @@ under `plans/`, the test cases and the packaged catalog (token-level deletes, sw
 duplications, splices from other files, hostile tokens, deep nesting, long repetition),
 and Hypothesis' grammar strategy (`hypothesis.extra.lark.from_lark`) for grammatical
 plans. Each input is checked in a fresh project (with an importable second file) by
-`check` in every format and by `report`, in process, asserting:
+`check` in every format, `report`, `format --diff`, `classify` and `catalog`, in process,
+asserting:
 
 - no traceback and no internal error; exit code 0, 1 or 2;
 - every diagnostic span lies inside its file (1-based lines and columns, end exclusive);
@@ -153,6 +154,7 @@ def check_input(text: str, library: str | None = None, *, full: bool = True) -> 
         runs = [["check", "--format", fmt, "main.plan"] for fmt in formats]
         if full:
             runs += [["report", "--format", fmt, "main.plan"] for fmt in REPORT_FORMATS]
+            runs += [["format", "--diff", "main.plan"], ["classify", "main.plan"], ["catalog", "main.plan"]]
         previous = os.getcwd()
         os.chdir(root)
         tracemalloc.start()
