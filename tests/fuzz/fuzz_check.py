@@ -167,7 +167,7 @@ def check_input(text: str, library: str | None = None, *, full: bool = True) -> 
                     problems.append(f"{where}: exit code {code}")
                 if "Traceback" in out + err or "internal error" in out + err:
                     problems.append(f"{where}: internal error: {err.strip()[:300]}")
-                if argv[2] != "github" and any(line.startswith("::") for line in (out + err).splitlines()):
+                if "github" not in argv and any(line.startswith("::") for line in (out + err).splitlines()):
                     problems.append(f"{where}: an output line starts with `::`")
                 if argv[:3] == ["check", "--format", "json"] and out:
                     texts = {name: body for name, body in files.items()}
