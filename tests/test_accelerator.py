@@ -7,14 +7,16 @@ syntax problems on any input fails here. Skipped where lark-cython is not instal
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.lark import from_lark
 
 from alignment_plan.syntax.parser import parse_module
 from conftest import ROOT
-from test_properties import _grammatical_terminals, _parser, plan_words
+from fuzz.fuzz_check import grammar_strategy, mutate, seeds
+from test_properties import plan_words
 
 pytest.importorskip("lark_cython")
 
@@ -41,7 +43,7 @@ def test_same_modules_on_every_plan_file_here(path):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(from_lark(_parser(), start="start", explicit=_grammatical_terminals()))
+@given(grammar_strategy())
 def test_same_modules_on_grammatical_text(text):
     assert_same_parse(text)
 
@@ -50,3 +52,14 @@ def test_same_modules_on_grammatical_text(text):
 @given(plan_words | st.text(max_size=200))
 def test_same_modules_and_problems_on_any_text(text):
     assert_same_parse(text)
+
+
+CORPUS = seeds()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32))
+def test_same_modules_on_mutated_plans(seed):
+    """The fuzz harness's mutations: deep nesting, long chains, hostile tokens, splices."""
+    rng = random.Random(seed)
+    assert_same_parse(mutate(rng.choice(CORPUS), rng, CORPUS))

@@ -79,6 +79,9 @@ class Evaluator:
 
     def _value_of(self, story, bindings, reading):
         active: set[str] = set()
+        # A slot's value depends on the slots being expanded around it only through a
+        # cycle; keyed by both, each expansion happens once, not once per reference.
+        expanded: dict[tuple[str, frozenset[str]], bool | None] = {}
 
         def value_of(name: str) -> bool | None:
             if name in story:
@@ -87,11 +90,15 @@ class Evaluator:
                 definition = bindings.get(name)
                 if definition is None or name in active:
                     return None
-                active.add(name)
-                try:
-                    return kleene(definition.body, value_of)
-                finally:
-                    active.discard(name)
+                key = (name, frozenset(active))
+                if key not in expanded:
+                    self.diagrams.spend()
+                    active.add(name)
+                    try:
+                        expanded[key] = kleene(definition.body, value_of)
+                    finally:
+                        active.discard(name)
+                return expanded[key]
             return False if reading == CLOSED else None
 
         return value_of
@@ -99,6 +106,7 @@ class Evaluator:
     def _diagram_of(self, story, bindings, reading):
         d = self.diagrams
         active: set[str] = set()
+        expanded: dict[tuple[str, frozenset[str]], int] = {}
 
         def diagram_of(name: str) -> int:
             if name in story:
@@ -107,11 +115,14 @@ class Evaluator:
                 definition = bindings.get(name)
                 if definition is None or name in active:
                     return d.variable(name)
-                active.add(name)
-                try:
-                    return d.compile(definition.body, diagram_of)
-                finally:
-                    active.discard(name)
+                key = (name, frozenset(active))
+                if key not in expanded:
+                    active.add(name)
+                    try:
+                        expanded[key] = d.compile(definition.body, diagram_of)
+                    finally:
+                        active.discard(name)
+                return expanded[key]
             return d.leaf(False) if reading == CLOSED else d.variable(name)
 
         return diagram_of

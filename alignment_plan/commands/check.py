@@ -40,7 +40,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from alignment_plan.commands.console import exit_code, fail, note, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.console import exit_code, fail, inputs_of, note, warn_if_nothing_checked, write_output
     from alignment_plan.commands.options import open_project
     from alignment_plan.project.project import ProjectError
 
@@ -57,7 +57,7 @@ def run(args) -> int:
         note(message)
     precision = project.settings.precision
     gate_messages = tuple(failure.message(precision) for failure in run.gate)
-    write_output(_render(fmt, args, run.result, gate_messages, precision), args.output)
+    write_output(_render(fmt, args, run.result, gate_messages, precision), args.output, inputs_of(run, args))
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         from alignment_plan.reporters import github
 

@@ -27,7 +27,7 @@ import importlib.util
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -35,6 +35,7 @@ import attrs
 
 from alignment_plan import __version__, diagnostics
 from alignment_plan.checker.check import CheckOptions, FileResult
+from alignment_plan.analysis.resolver import Workspace
 from alignment_plan.paths import CACHE_DIRECTORY
 from alignment_plan.results import coverage, model
 
@@ -137,22 +138,22 @@ def decode(data):
 # The cache ----------------------------------------------------------------------------
 
 
-def _read_state(path: str, read: Callable[[Path], str]) -> str:
-    """A digest of a dependency as the checker would see it now: its text, or why not."""
-    try:
-        return "text:" + _digest(read(Path(path)))
-    except (OSError, UnicodeDecodeError) as error:
-        return f"unreadable:{type(error).__name__}:{getattr(error, 'errno', '')}"
+def _state(workspace: Workspace, path: str) -> str:
+    """A digest of a dependency as this run's checker sees it: its text, or why not."""
+    text = workspace.source(Path(path))
+    if text is None:
+        return "unreadable:" + workspace.read_errors.get(workspace.key(Path(path)), "")
+    return "text:" + _digest(text)
 
 
 class ResultCache:
     """File results by content under `root/.alignment-plan-cache`."""
 
-    def __init__(self, root: Path, read: Callable[[Path], str]):
-        """`read`: how the checker reads a file (`Workspace.read`), to see what it would."""
+    def __init__(self, root: Path, workspace: Workspace):
+        """`workspace`: the run's, which reads each dependency once, as the checker does."""
         self.root = root.resolve()
         self.directory = self.root / DIRECTORY
-        self._read = read
+        self._workspace = workspace
         self.hits = self.misses = 0
 
     def key(self, display: str, text: str, options: CheckOptions) -> str:
@@ -165,7 +166,7 @@ class ResultCache:
         """The result stored under `key`, if every file it depends on is as it was."""
         try:
             data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            if any(_read_state(path, self._read) != state for path, state in data["dependencies"]):
+            if any(_state(self._workspace, path) != state for path, state in data["dependencies"]):
                 raise LookupError
             result = decode(data["result"])
             if not isinstance(result, FileResult):
@@ -178,10 +179,10 @@ class ResultCache:
 
     def put(self, key: str, result: FileResult) -> None:
         """Store `result`; a cache that cannot be written is no cache, not an error."""
-        if result.error is not None:
+        if result.errors:  # a run with them exits 2; nothing worth keeping
             return
         entry = {
-            "dependencies": [[path, _read_state(path, self._read)] for path in result.dependencies],
+            "dependencies": [[path, _state(self._workspace, path)] for path in result.dependencies],
             "result": encode(result),
         }
         target = self._entry(key)

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from alignment_plan.analysis.resolver import Workspace
+from alignment_plan.paths import resolved
 from alignment_plan.checker.check import CheckOptions, FileResult, check_files, combine
 from alignment_plan.project import baseline as baselines
 from alignment_plan.project.cache import ResultCache
@@ -39,6 +40,7 @@ class Run:
     result: CheckResult  # with the baseline's findings taken out
     gate: tuple[GateFailure, ...]  # the coverage thresholds missed
     notes: tuple[str, ...] = ()  # for standard error: baseline written, findings fixed since
+    inputs: tuple[Path, ...] = ()  # every file the run read: plans, imports, configuration, baseline
 
 
 @attrs.frozen
@@ -100,8 +102,12 @@ class Project:
         self, paths: Sequence[Path], workspace: Workspace, *, named: bool = True, dependents: bool = True
     ) -> list[Path]:
         """The plan files a run reads (see `discovery`). A directory the user `named` is searched
-        even when excluded, as ruff does; configured `paths` never escape `exclude`."""
+        even when excluded, as ruff does; configured `paths` never escape `exclude`. A path named
+        outside the project root on the command line may be read (see `Workspace.allow`); a
+        configured one may not, since the configuration comes with the files it checks."""
         if named:
+            for path in paths:
+                workspace.allow(path)
             files = collect_files(paths, self.settings.excluded)
         else:
             files = collect_files(paths, lambda path, within: self.settings.excluded(path))
@@ -125,9 +131,11 @@ class Project:
             file_ignores=ignores,
         )
 
-    def check(self, paths: Sequence[Path] = (), *, dependents: bool = True) -> CheckResult:
+    def check(
+        self, paths: Sequence[Path] = (), *, dependents: bool = True, workspace: Workspace | None = None
+    ) -> CheckResult:
         """Every selected file checked, without the baseline or the gate."""
-        workspace = self.workspace()
+        workspace = workspace or self.workspace()
         files = self.select(self.roots(paths), workspace, named=bool(paths), dependents=dependents)
         options = self.options(files, workspace)
         if not self.cache and self.jobs <= 1:
@@ -137,15 +145,14 @@ class Project:
 
     def _file_results(self, files: Sequence[Path], workspace: Workspace, options: CheckOptions) -> list[FileResult]:
         """Each file's result: from the cache where it is current, else checked (and stored)."""
-        cache = ResultCache(self.root, workspace.read) if self.cache else None
+        cache = ResultCache(self.root, workspace) if self.cache else None
         results: list[FileResult | None] = [None] * len(files)
         keys: dict[int, str] = {}
         for index, path in enumerate(files):
             if cache is None:
                 break
-            try:
-                text = workspace.read(path)
-            except (OSError, UnicodeDecodeError):
+            text = workspace.source(path)  # read once: the check below reuses it
+            if text is None:
                 continue  # checked below, which reports why
             keys[index] = cache.key(workspace.display(path), text, options)
             results[index] = cache.get(keys[index])
@@ -158,7 +165,8 @@ class Project:
 
     def run(self, paths: Sequence[Path] = (), *, dependents: bool = True, update_baseline: bool = False) -> Run:
         """`check`, with the baseline applied (written first when missing or asked) and the gate."""
-        result = self.check(paths, dependents=dependents)
+        workspace = self.workspace()
+        result = self.check(paths, dependents=dependents, workspace=workspace)
         notes: list[str] = []
         if self.settings.baseline:
             result, notes = self._with_baseline(result, update_baseline)
@@ -167,17 +175,24 @@ class Project:
                 "`--update-baseline` needs a baseline file: `--baseline FILE` or `baseline` in the configuration"
             )
         gate = coverage_gate(result.plans, self.settings.fail_under, self.settings.fail_under_step)
-        return Run(result=result, gate=gate, notes=tuple(notes))
+        inputs = [*workspace.files_read(), *([self.settings.config_file] if self.settings.config_file else [])]
+        if self.settings.baseline:
+            inputs.append(self.baseline_path())
+        return Run(result=result, gate=gate, notes=tuple(notes), inputs=tuple(inputs))
 
     def baseline_path(self) -> Path:
+        """The baseline file; a configured one must lie inside the project root, since the
+        configuration comes with the files it checks (and the baseline may be written)."""
         where = Path(self.settings.baseline or "")
         if self.settings.sources.get("baseline") != "command line":
             where = self.settings.base / where
+            if not resolved(where).is_relative_to(self.root.resolve()):
+                raise ProjectError(f"baseline `{self.settings.baseline}` is outside the project root")
         return where
 
     def _with_baseline(self, result: CheckResult, update: bool) -> tuple[CheckResult, list[str]]:
-        where = self.baseline_path()
         try:
+            where = self.baseline_path()
             if update or not where.exists():
                 count = baselines.write_baseline(result, where)
                 note = (

@@ -8,12 +8,18 @@ start of its first token (or child node) to the end of its last, as lark's
 `propagate_positions` would give, a parenthesized expression included (see `_Extent`). Tokens are read by `.value` and
 their positions only, so lark's tokens and lark-cython's (which are not strings) both
 work. All conversion from lark positions to `Span` happens in `span_of`; string escapes
-are read in `unescape`.
+are read in `unescape`. Expressions nested deeper than `MAX_NESTING` levels are noted in
+`NodeBuilder.too_deep`, at the node lark's tree would have had at that depth.
+
+`to_concrete` turns the lark tree of a parse that keeps every token (no builder) into
+the concrete tree (`nodes.Syntax`) the formatter reads.
 """
 
 from __future__ import annotations
 
 import re
+
+from lark import Token, Tree
 
 from alignment_plan.diagnostics import Span
 from alignment_plan.syntax import nodes
@@ -22,15 +28,25 @@ _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)")
 
 
+# Deeper expressions are refused with a syntax error: every later stage walks expressions
+# recursively, and `not not … x` five hundred deep exhausted Python's stack.
+MAX_NESTING = 100
+
+
 def unescape(body: str, unknown=lambda offset, escape: None) -> str:
     """The value of a string literal whose text between the quotes is `body`.
 
     `unknown(offset, escape)` is told of each escape the language does not have (offset
-    in `body` of its backslash); such an escape stands for its own letters."""
+    in `body` of its backslash); such an escape stands for its own letters. A `\\uXXXX`
+    naming half of a UTF-16 surrogate pair is no character (no output could encode it):
+    `unknown` is told of it too, and it stands for U+FFFD."""
 
     def replace(match: re.Match) -> str:
         escape = match.group(1)
         if escape[0] == "u" and len(escape) == 5:
+            if 0xD800 <= int(escape[1:], 16) <= 0xDFFF:
+                unknown(match.start(), escape)
+                return "\ufffd"
             return chr(int(escape[1:], 16))
         if escape in _ESCAPES:
             return _ESCAPES[escape]
@@ -54,12 +70,32 @@ class _Extent:
 
     A node's span is where its own parts are; lark's positions of a rule that ends with a
     parenthesized expression reach the closing parenthesis, so the extent travels with the
-    expression until a declaration takes it."""
+    expression until a declaration takes it. With it, the shape lark's tree would have had
+    (`height` in levels, the `parts` below it, the token its own node `start`s at), to
+    measure nesting as the tree would have."""
 
-    __slots__ = ("expr", "first", "last")
+    __slots__ = ("expr", "first", "last", "start", "height", "parts")
 
-    def __init__(self, expr, first, last):
-        self.expr, self.first, self.last = expr, first, last
+    def __init__(self, expr, first, last, parts=()):
+        self.expr, self.first, self.last, self.start, self.parts = expr, first, last, first, parts
+        self.height = 1 + max((part.height for part in parts), default=0)
+
+    def grouped(self, first, last) -> _Extent:
+        """The same expression in parentheses: no level of its own in lark's tree."""
+        outer = _Extent(self.expr, first, last)
+        outer.start, outer.height, outer.parts = self.start, self.height, self.parts
+        return outer
+
+    def too_deep(self, depth: int):
+        """None if this expression, at `depth` in the tree, is within the limit; else the
+        token of the node past it that lark's tree walk (last child first) meets first."""
+        if depth + self.height - 1 <= MAX_NESTING:
+            return None
+        node = self
+        while depth <= MAX_NESTING:
+            node = next(part for part in reversed(node.parts) if depth + part.height >= MAX_NESTING + 1)
+            depth += 1
+        return node.start
 
 
 class NodeBuilder:
@@ -75,6 +111,12 @@ class NodeBuilder:
     def reset(self, path: str) -> None:
         self.path = path
         self.problems: list[nodes.SyntaxProblem] = []  # unknown escapes in strings
+        self.too_deep: list = []  # where expressions pass `MAX_NESTING`, in source order
+
+    def _depth(self, expression: _Extent, depth: int) -> None:
+        token = expression.too_deep(depth)
+        if token is not None:
+            self.too_deep.append(token)
 
     def _span(self, first, last) -> Span:
         """From the start of token `first` to the end of token `last`."""
@@ -90,6 +132,15 @@ class NodeBuilder:
 
         def unknown(offset: int, escape: str) -> None:
             column = span.column + offset + 1  # past the opening quote
+            if escape[0] == "u" and len(escape) == 5:
+                self.problems.append(
+                    nodes.SyntaxProblem(
+                        message=f"`\\{escape}` is half of a UTF-16 surrogate pair, not a character",
+                        span=Span(self.path, span.line, column, span.line, column + 6),
+                        help="write the character itself; the file is UTF-8",
+                    )
+                )
+                return
             self.problems.append(
                 nodes.SyntaxProblem(
                     message=f"unknown escape `\\{escape}` in string",
@@ -114,19 +165,25 @@ class NodeBuilder:
         # Only `"(" expr ")"` reaches here: the other alternatives have aliases, and a
         # lone child is passed up by lark itself.
         first, inner, last = children
-        return _Extent(inner.expr, first, last)
+        return inner.grouped(first, last)
 
     def negation(self, children):
         first, operand = children
-        return _Extent(nodes.Not(operand.expr, self._span(first, operand.last)), first, operand.last)
+        return _Extent(nodes.Not(operand.expr, self._span(first, operand.last)), first, operand.last, (operand,))
 
     def _chain(self, op: str, children):
-        # operand (op-token operand)*: the operands sit at the even positions.
-        result = children[0].expr
-        for operand in children[2::2]:
-            operand = operand.expr
-            result = nodes.BinaryOp(op=op, left=result, right=operand, span=_join(self.path, result.span, operand.span))
-        return _Extent(result, children[0].first, children[-1].last)
+        # operand (op-token operand)*: the operands sit at the even positions. Paired up
+        # level by level: `a or b or …` a thousand long is a tree ten deep, not a thousand,
+        # so no later stage can run out of stack on it (`and`, `or` associate).
+        operands = children[::2]
+        items = [operand.expr for operand in operands]
+        while len(items) > 1:
+            paired = [
+                nodes.BinaryOp(op=op, left=left, right=right, span=_join(self.path, left.span, right.span))
+                for left, right in zip(items[::2], items[1::2])
+            ]
+            items = paired + items[len(paired) * 2 :]
+        return _Extent(items[0], children[0].first, children[-1].last, operands)
 
     def or_expr(self, children):
         return self._chain("or", children)
@@ -139,7 +196,7 @@ class NodeBuilder:
         node = nodes.BinaryOp(
             op=op.value, left=left.expr, right=right.expr, span=_join(self.path, left.expr.span, right.expr.span)
         )
-        return _Extent(node, left.first, right.last)
+        return _Extent(node, left.first, right.last, (left, right))
 
     # Declarations ----------------------------------------------------------------
 
@@ -171,6 +228,7 @@ class NodeBuilder:
 
     def definition_decl(self, children):
         # "definition" NAME NAME STRING "{" expr source* "}"
+        self._depth(children[5], 3)  # start, definition_decl, the expression
         return nodes.DefinitionDecl(
             slot=self._name(children[1]),
             name=self._name(children[2]),
@@ -239,6 +297,7 @@ class NodeBuilder:
 
     def lens_rule(self, children):
         # NAME ("as" NAME)? "when" expr
+        self._depth(children[-1], 4)  # start, lens_decl, lens_rule, the expression
         legacy = self._name(children[2]) if len(children) == 5 else None
         return nodes.LensRule(
             verdict=self._name(children[0]),
@@ -362,4 +421,17 @@ def to_module(path: str, items: list, comments, problems) -> nodes.Module:
         declarations=tuple(item for item in items if not isinstance(item, nodes.Use)),
         comments=tuple(nodes.Comment(token.value, span_of(path, token)) for token in comments),
         problems=tuple(problems),
+    )
+
+
+def to_concrete(path: str, tree: Tree) -> nodes.Syntax:
+    """The concrete tree of a parse made with every token kept (`keep_all_tokens`)."""
+    return nodes.Syntax(
+        rule=str(tree.data),
+        children=tuple(
+            nodes.Token(child.type, str(child), span_of(path, child))
+            if isinstance(child, Token)
+            else to_concrete(path, child)
+            for child in tree.children
+        ),
     )
