@@ -10,6 +10,8 @@ import sys
 
 import bench_check
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from plan_generator import generate_plans, render_plan_file, write_inputs
 
 from alignment_plan.diagnostics import Severity
@@ -67,6 +69,14 @@ def test_many_files_check_cleanly_and_match_toml(tmp_path):
     result = check_paths([inputs.plan_path], root=inputs.project)
     assert len(result.files) == 4
     _compare(result, _toml_plans(sorted(inputs.toml_path.glob("*.toml"))), 4)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1), size=st.integers(min_value=1, max_value=4))
+def test_every_seed_gives_clean_plans_that_match_the_toml(tmp_path_factory, seed, size):
+    inputs = write_inputs(tmp_path_factory.mktemp("seed"), size, "single", seed)
+    result = check_paths([inputs.plan_path], root=inputs.project)
+    _compare(result, _toml_plans([inputs.toml_path]), size)
 
 
 def test_generation_is_deterministic_and_varied():
