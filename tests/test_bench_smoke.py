@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from plan_generator import generate_plans, render_plan_file, write_inputs
 
 from alignment_plan.diagnostics import Severity
-from conftest import check_paths
+from conftest import ROOT, check_paths
 
 if sys.version_info >= (3, 11):
     import tomllib
