@@ -118,7 +118,9 @@ def process_commands(inputs: Inputs) -> dict[str, list[str]]:
     toml_code = TOML_ONE if inputs.variant == "single" else TOML_MANY
     target = str(inputs.plan_path.relative_to(inputs.project))
     return {
-        "check": [sys.executable, "-m", "alignment_plan", "check", "--format", "json", "--no-plans", target],
+        # One process, no result cache: every repeat measures a cold check (`bench_speed.py`
+        # measures `--jobs` and the cache).
+        "check": [sys.executable, "-m", "alignment_plan", "check", "--format", "json", "--no-plans", "--no-cache", "-j", "1", target],
         "tomllib": [sys.executable, "-c", toml_code, str(inputs.toml_path.relative_to(inputs.project))],
     }
 
