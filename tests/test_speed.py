@@ -223,3 +223,33 @@ def test_runs_sharing_the_cache_at_once(project):
     assert not list((project / CACHE_DIRECTORY).glob("*/.*.tmp"))
     again = subprocess.run(command, cwd=project, stdout=subprocess.PIPE, env=env)
     assert again.stdout.decode("utf-8") == expected
+
+
+def test_an_entry_this_machine_did_not_sign_is_never_trusted(project, checked, monkeypatch, tmp_path_factory):
+    """A pull request can commit a cache folder: an entry forged to say "no findings" for a
+    broken plan, signed with another key (or none), is a miss and the plan is checked."""
+    fresh = _outputs(project)
+    _outputs(project, cache=True)
+    entries = _entries(project)
+    # The attacker's copy: every entry rewritten to claim a clean result, signed elsewhere.
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("attacker")))
+        attacker = result_cache.ResultCache(project, Project.open(project).workspace())
+    for entry in entries:
+        signature, _, text = entry.read_text(encoding="utf-8").partition("\n")
+        data = json.loads(text)
+        data["result"]["fields"][1] = []  # no diagnostics
+        forged = json.dumps(data)
+        entry.write_text(attacker._sign(forged) + "\n" + forged, encoding="utf-8")
+    checked.clear()
+    assert _outputs(project, cache=True) == fresh
+    assert len(checked) == len(entries)
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(project, checked, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (project / CACHE_DIRECTORY).symlink_to(elsewhere, target_is_directory=True)
+    fresh = _outputs(project, cache=True)
+    assert list(elsewhere.iterdir()) == []  # nothing written through the link
+    checked.clear()
+    assert _outputs(project, cache=True) == fresh and len(checked) == 42

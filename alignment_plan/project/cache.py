@@ -14,8 +14,14 @@ Entries live in `.alignment-plan-cache/` under the project root (which holds a
 `.gitignore` of `*` and a `CACHEDIR.TAG`). Each is written to a temporary file and
 renamed into place, so runs sharing the cache never read half an entry; an entry that
 cannot be read or decoded is a miss. Entries are JSON, and decoding builds only the
-result classes listed here: a cache directory from elsewhere can give wrong findings at
-worst, never run code.
+result classes listed here, so an entry never runs code.
+
+The cache directory sits in the checkout, so a pull request can commit one. Each entry
+is therefore signed with a key kept outside every project (`alignment-plan/cache-key`
+under the user's cache directory, made on first use, readable by the user alone): an
+entry this machine did not write fails the check and is a miss, so a planted entry cannot
+hide a finding. Without a usable key, or when the cache directory is a symbolic link,
+the run is not cached at all.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
+import hmac
 import importlib.util
 import json
 import os
@@ -155,6 +162,10 @@ class ResultCache:
         self.directory = self.root / DIRECTORY
         self._workspace = workspace
         self.hits = self.misses = 0
+        self._secret = None if self.directory.is_symlink() else secret_key()
+
+    def _sign(self, text: str) -> str:
+        return hmac.new(self._secret or b"", text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
     def key(self, display: str, text: str, options: CheckOptions) -> str:
         return _digest(FORMAT, tool_fingerprint(), options_fingerprint(options, display), str(self.root), display, text)
@@ -165,7 +176,12 @@ class ResultCache:
     def get(self, key: str) -> FileResult | None:
         """The result stored under `key`, if every file it depends on is as it was."""
         try:
-            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            if self._secret is None:
+                raise LookupError
+            signature, _, text = self._entry(key).read_text(encoding="utf-8").partition("\n")
+            if not hmac.compare_digest(signature, self._sign(text)):
+                raise LookupError  # written elsewhere: never trusted
+            data = json.loads(text)
             if any(_state(self._workspace, path) != state for path, state in data["dependencies"]):
                 raise LookupError
             result = decode(data["result"])
@@ -179,7 +195,7 @@ class ResultCache:
 
     def put(self, key: str, result: FileResult) -> None:
         """Store `result`; a cache that cannot be written is no cache, not an error."""
-        if result.errors:  # a run with them exits 2; nothing worth keeping
+        if result.errors or self._secret is None:  # a run with errors exits 2; nothing worth keeping
             return
         entry = {
             "dependencies": [[path, _state(self._workspace, path)] for path in result.dependencies],
@@ -188,7 +204,8 @@ class ResultCache:
         target = self._entry(key)
         try:
             self._prepare(target.parent)
-            _write_atomically(target, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+            text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            _write_atomically(target, self._sign(text) + "\n" + text)
         except OSError:
             pass
 
@@ -200,6 +217,28 @@ class ResultCache:
             for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
                 _write_atomically(self.directory / name, text)
         folder.mkdir(exist_ok=True)
+
+
+def secret_key() -> bytes | None:
+    """This user's key for signing cache entries, made on first use; None when it cannot be
+    read or made (the run is then not cached)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "alignment-plan" / "cache-key"
+    try:
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                out.write(os.urandom(32).hex().encode("ascii"))
+            os.chmod(temporary, 0o600)
+            if not path.exists():  # two first runs at once: the first key written wins
+                os.replace(temporary, path)
+            else:
+                os.unlink(temporary)
+        key = path.read_bytes().strip()
+    except OSError:
+        return None
+    return key if len(key) >= 32 else None
 
 
 def _write_atomically(path: Path, text: str) -> None:
