@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from alignment_plan.text import split_lines
+
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
 SHARED = ROOT.parent / "shared"
@@ -18,7 +20,7 @@ _EXPECT = re.compile(r"#\s*expect:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)")
 def expectations(path: Path) -> Counter:
     """The multiset of (line, code) a case file announces with `# expect: CODE, CODE`."""
     found: Counter = Counter()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(split_lines(path.read_text(encoding="utf-8")), start=1):
         match = _EXPECT.search(line)
         if match:
             for code in match.group(1).split(","):
@@ -98,34 +100,3 @@ def all_codes_but(*codes: str) -> frozenset[str]:
     from alignment_plan.rules import RULES
 
     return frozenset(RULES) - set(codes)
-
-
-def grammatical_text(separators=None, **adjust):
-    """A Hypothesis strategy for text the grammar accepts (`from_lark`). Each terminal is
-    drawn from its pattern (names that are no keyword), passed through `adjust[TERMINAL]`
-    when given, and followed by one of `separators` (a space by default), so tokens never
-    run into each other."""
-    import lark
-    from hypothesis import strategies as st
-    from hypothesis.extra.lark import from_lark
-
-    from alignment_plan.syntax.parser import grammar_text as grammar
-
-    # A fresh, uncached parser: hypothesis reads the grammar object, which a parser
-    # loaded from lark's cache does not keep.
-    parser = lark.Lark(grammar(), parser="lalr", lexer="contextual")
-    separators = st.just(" ") if separators is None else separators
-    literals = {t.pattern.value for t in parser.terminals if isinstance(t.pattern, lark.lexer.PatternStr)}
-    keywords = literals | {"true", "false", "heuristic", "feedback_process", "find_and_fix"}
-    explicit = {}
-    for terminal in parser.terminals:
-        if isinstance(terminal.pattern, lark.lexer.PatternStr):
-            strategy = st.just(terminal.pattern.value)
-        else:
-            strategy = st.from_regex(terminal.pattern.to_regexp(), fullmatch=True)
-            if terminal.name == "NAME":
-                strategy = strategy.filter(lambda x: not set(x.split(".")) & keywords)
-        if terminal.name in adjust:
-            strategy = adjust[terminal.name](strategy)
-        explicit[terminal.name] = st.tuples(strategy, separators).map("".join)
-    return from_lark(parser, start="start", explicit=explicit)

@@ -199,6 +199,11 @@ def test_a_comment_between_a_header_and_its_brace_follows_the_brace():
     assert formatted(source) == 'plan p "t" {  # the plan\n    # more about it\n    considers a\n}\n'
 
 
+def test_a_hidden_character_is_escaped_in_a_string_and_kept_in_a_comment():
+    source = 'fact a "zero\u200bwidth"  # right\u202eleft\n'
+    assert formatted(source) == 'fact a "zero\\u200bwidth"  # right\u202eleft\n'
+
+
 def test_comments_around_a_brace_keep_their_order():
     source = 'failure_mode m "M"  # a\n# b\n{  # c\n}\n'
     assert formatted(source) == 'failure_mode m "M" {  # a\n    # b\n    # c\n}\n'

@@ -14,11 +14,13 @@ PACKAGE = ROOT / "alignment_plan"
 
 # The layers, lowest first. A module may import its own package and the packages its
 # layer lists; everything in `alignment_plan` must belong to one of them.
-BASE = ("alignment_plan.diagnostics", "alignment_plan.vocabulary", "alignment_plan.paths")
+BASE = ("alignment_plan.diagnostics", "alignment_plan.vocabulary", "alignment_plan.paths", "alignment_plan.text", "alignment_plan.runtime")
 ALLOWED = {
+    "alignment_plan.runtime": (),
     "alignment_plan.diagnostics": (),
     "alignment_plan.vocabulary": (),
     "alignment_plan.paths": (),
+    "alignment_plan.text": (),
     "alignment_plan.syntax": BASE,
     # The workspace parses the files it loads; the rest of analysis reads nodes.
     "alignment_plan.analysis": (*BASE, "alignment_plan.syntax"),
@@ -36,7 +38,15 @@ ALLOWED = {
     "alignment_plan.commands": (
         *BASE, "alignment_plan.syntax.nodes", "alignment_plan.syntax.formatter", "alignment_plan.analysis", "alignment_plan.rules",
         "alignment_plan.checker", "alignment_plan.results", "alignment_plan.reporters", "alignment_plan.project",
+        "alignment_plan.lsp",
     ),
+    # The language server sits beside the commands: it opens the project and runs the checker.
+    "alignment_plan.lsp": (
+        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.syntax.formatter", "alignment_plan.analysis", "alignment_plan.rules",
+        "alignment_plan.checker", "alignment_plan.results", "alignment_plan.project",
+    ),
+    # The Pygments lexer: text to tokens, beside the pipeline.
+    "alignment_plan.highlight": BASE,
     "alignment_plan.cli": (*BASE, "alignment_plan.commands"),
     "alignment_plan.__main__": ("alignment_plan.cli",),
     "alignment_plan": (),
@@ -108,6 +118,6 @@ def test_the_layering_test_sees_a_violation(tmp_path):
 
 
 def test_command_line_starts_without_loading_the_pipeline():
-    code = "import sys; from alignment_plan.cli import build_parser; build_parser(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'jsonschema') or m in ('alignment_plan.checker.check', 'alignment_plan.analysis.semantics')))"
+    code = "import sys; from alignment_plan.cli import build_parser; build_parser(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'jsonschema', 'pygls', 'lsprotocol', 'pygments') or m in ('alignment_plan.checker.check', 'alignment_plan.analysis.semantics')))"
     completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "[]", completed.stdout

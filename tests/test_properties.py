@@ -15,13 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alignment_plan.syntax import nodes
-from conftest import check_paths, grammatical_text
+from conftest import check_paths
 from alignment_plan.diagnostics import Span
 from alignment_plan.reporters import json_report
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.analysis.semantics import NONE, Evaluator, kleene_verdict
 from alignment_plan.syntax.parser import parse_module
 from conftest import ROOT
+from fuzz.fuzz_check import grammar_strategy
 
 SPAN = Span("<test>", 1, 1, 1, 2)
 FACTS = ("f.a", "f.b", "f.c", "f.d")
@@ -181,12 +182,7 @@ def test_checker_is_total_on_token_soup(tmp_path_factory, text):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(
-    grammatical_text(
-        STRING=lambda strings: strings.filter(lambda x: "\\" not in x),
-        COMMENT=lambda comments: comments.map(lambda x: x + "\n"),
-    )
-)
+@given(grammar_strategy())
 def test_grammatical_text_parses_without_problems(text):
     module = parse_module("g.plan", text)
     assert module.problems == (), (text, module.problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 
 from alignment_plan.commands.options import add_paths_argument, add_project_arguments
 from alignment_plan.project.settings import FORMATS
@@ -39,7 +40,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from alignment_plan.commands.console import exit_code, fail, note, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.console import exit_code, fail, inputs_of, note, warn_if_nothing_checked, write_output
     from alignment_plan.commands.options import open_project
     from alignment_plan.project.project import ProjectError
 
@@ -56,18 +57,18 @@ def run(args) -> int:
         note(message)
     precision = project.settings.precision
     gate_messages = tuple(failure.message(precision) for failure in run.gate)
-    write_output(_render(fmt, args, run.result, gate_messages), args.output)
+    write_output(_render(fmt, args, run.result, gate_messages, precision), args.output, inputs_of(run, args))
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         from alignment_plan.reporters import github
 
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(github.render_summary(run.result, gate_messages))
+            summary.write(github.render_summary(run.result, gate_messages, precision))
     for message in gate_messages:
         note(message)
     return exit_code(run.result, run.gate, args.exit_zero)
 
 
-def _render(fmt: str, args, result, gate_messages: tuple[str, ...]) -> str:
+def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: int) -> str | Iterable[str]:
     if args.statistics:
         from alignment_plan.reporters import concise
 
@@ -76,7 +77,7 @@ def _render(fmt: str, args, result, gate_messages: tuple[str, ...]) -> str:
         from alignment_plan.reporters import text as text_report
 
         color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty())
-        return text_report.render(result, color=color, show_plans=not args.no_plans)
+        return text_report.render(result, color=color, show_plans=not args.no_plans, precision=precision)
     if fmt == "concise":
         from alignment_plan.reporters import concise
 
@@ -84,7 +85,7 @@ def _render(fmt: str, args, result, gate_messages: tuple[str, ...]) -> str:
     if fmt == "json":
         from alignment_plan.reporters import json_report
 
-        return json_report.render(result)
+        return json_report.chunks(result)
     if fmt == "github":
         from alignment_plan.reporters import github
 

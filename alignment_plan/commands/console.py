@@ -3,62 +3,55 @@ writing the output.
 
 Exit codes: 0 clean, 1 findings at error severity or a missed coverage threshold, 2 usage,
 configuration, I/O or internal errors. `exit_code` is the one place a result becomes one.
+Messages are made `printable` (user input may hold control characters) and are one line.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
 import sys
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+# `OutputError` is raised by `write_output`; `cli.main` imports it from here and catches it.
+from alignment_plan.reporters.output import OutputError, write_file  # noqa: F401
+
+from alignment_plan.text import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
 def fail(message: str) -> int:
-    """Say what went wrong on standard error; the exit code for it."""
-    print(f"alignment-plan: error: {message}", file=sys.stderr)
+    """Say what went wrong on standard error, on one line; the exit code for it."""
+    print(f"alignment-plan: error: {printable(message)}", file=sys.stderr)
     return EXIT_TROUBLE
 
 
 def note(message: str) -> None:
-    print(f"alignment-plan: {message}", file=sys.stderr)
+    print(f"alignment-plan: {printable(message)}", file=sys.stderr)
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Write to `path` (exactly as given) or to standard output."""
+def write_output(text: str | Iterable[str], path: str | None, inputs: Iterable[Path | str] = ()) -> None:
+    """Write to standard output as `text` comes (it may come in pieces), or to `path`
+    (exactly as given) atomically and never over one of `inputs`; raises `OutputError`,
+    which `cli.main` turns into exit code 2."""
+    pieces = (text,) if isinstance(text, str) else text
     if path is None or path == "-":
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_file(Path(path), "".join(pieces), [Path(p) for p in inputs])
 
 
-def replace_file(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically: a temporary file beside it, renamed over it, with
-    the old file's mode. A symbolic link is followed, so the link stays a link."""
-    target = path.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+def inputs_of(run, args) -> list[Path]:
+    """What a run read, and every path the command line named: never to be written over."""
+    return [*run.inputs, *getattr(args, "paths", ()), *([args.config] if getattr(args, "config", None) else [])]
 
 
 def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:
     """Like ruff: an empty run succeeds, but says so on standard error."""
     if not files:
-        where = ", ".join(f"`{p}`" for p in paths)
+        where = printable(", ".join(f"`{p}`" for p in paths))
         print(f"alignment-plan: warning: no `.plan` files found under {where}", file=sys.stderr)
 
 

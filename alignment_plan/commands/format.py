@@ -68,7 +68,7 @@ def run(args) -> int:
     warn_if_nothing_checked(files, args.paths or roots)
     tally = _Tally()
     for path in files:
-        _format_file(path, workspace.display(path), args, tally)
+        _format_file(path, workspace.display(path), args, tally, workspace)
     tally.report(args.check or args.diff)
     if tally.troubled:
         return EXIT_TROUBLE
@@ -105,14 +105,14 @@ def _exit_for_changes(changed: bool, args) -> int:
     return EXIT_FINDINGS if changed and (args.check or args.diff) else EXIT_OK
 
 
-def _format_file(path: Path, shown: str, args, tally: _Tally) -> None:
+def _format_file(path: Path, shown: str, args, tally: _Tally, workspace) -> None:
     from alignment_plan.commands.console import fail
     from alignment_plan.syntax.formatter import format_source
 
-    try:
-        original = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot read `{shown}`: {getattr(error, 'strerror', None) or error}")
+    # Read as `check` reads: a regular file inside the project root, within the size limit.
+    original = workspace.source(path)
+    if original is None:
+        fail(f"cannot read `{shown}`: {workspace.read_errors[workspace.key(path)]}")
         tally.troubled += 1
         return
     # The file's own line endings are kept: a checkout with CRLF stays CRLF.
@@ -132,12 +132,13 @@ def _format_file(path: Path, shown: str, args, tally: _Tally) -> None:
     elif args.check:
         print(f"would reformat: {shown}")
     else:
-        from alignment_plan.commands.console import replace_file
+        from alignment_plan.commands.console import OutputError, write_file
 
         try:
-            replace_file(path, text)
-        except OSError as error:
-            fail(f"cannot write `{shown}`: {error.strerror or error}")
+            # Through a link to the file it names: the link stays a link.
+            write_file(path.resolve(), text)
+        except OutputError as error:
+            fail(str(error))
             tally.changed.pop()
             tally.troubled += 1
 
@@ -163,8 +164,9 @@ def _format_stdin(text: str, args) -> int:
 
 def _show_errors(diagnostics, text: str) -> None:
     from alignment_plan.reporters.text import render_diagnostics
+    from alignment_plan.text import split_lines
 
-    sys.stderr.write(render_diagnostics(diagnostics, tuple(text.splitlines()), color=sys.stderr.isatty()))
+    sys.stderr.write(render_diagnostics(diagnostics, tuple(split_lines(text)), color=sys.stderr.isatty()))
 
 
 def unified_diff(before: str, after: str, shown: str) -> str:

@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from alignment_plan.commands.console import EXIT_OK, fail, replace_file
+    from alignment_plan.commands.console import EXIT_OK, OutputError, fail, write_file
     from alignment_plan.paths import relative_posix
     from alignment_plan.project.settings import ConfigError, find_project
     from alignment_plan.project.starter import complete_table, starter_plan
@@ -66,7 +66,10 @@ def run(args) -> int:
             with open(pyproject, "x", encoding="utf-8", newline="") as out:
                 out.write(edit.text)
         else:
-            replace_file(pyproject, edit.text)
+            try:
+                write_file(pyproject.resolve(), edit.text)
+            except OutputError as error:
+                return fail(str(error))
     _report(shown, text is None, edit)
     return EXIT_OK
 

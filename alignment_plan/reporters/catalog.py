@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from alignment_plan.results.model import CatalogEntry
+from alignment_plan.text import printable
+
 
 _HEADINGS = {
     "fact": "Facts",
@@ -26,16 +28,17 @@ def render_text(entries: tuple[CatalogEntry, ...]) -> str:
         for entry in group:
             name = f"{entry.slot} = {entry.name}" if entry.slot else entry.name
             out.append(f"  {name}")
-            out.append(f"      {entry.meaning}")
+            out.append(f"      {printable(entry.meaning)}")
             for line in entry.body:
                 out.append(f"      | {line}")
             for source in entry.sources:
-                out.append(f"      source: {source}")
+                out.append(f"      source: {printable(source)}")
         out.append("")
     return "\n".join(out)
 
 
-def render_json(entries: tuple[CatalogEntry, ...]) -> str:
+def render_json(entries: tuple[CatalogEntry, ...], files: tuple[str, ...] = ()) -> str:
+    """The entries, and the files they were read from (`files`: the plan files the run selected)."""
     items = [
         {
             "kind": e.kind,
@@ -49,4 +52,4 @@ def render_json(entries: tuple[CatalogEntry, ...]) -> str:
         }
         for e in entries
     ]
-    return json.dumps({"entries": items}, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({"files": list(files), "entries": items}, indent=2, ensure_ascii=False) + "\n"

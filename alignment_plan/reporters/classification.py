@@ -1,17 +1,16 @@
-"""Classification reporter: scenario tables and label checks as text or one JSON document.
+"""Classification reporter: scenario tables and label checks as text.
 
 Receives a `CheckResult` (its `scenarios` and `label_checks`, and the findings of the
-scenarios family) and only formats it. The JSON document follows
-`schemas/classify.schema.json`.
+scenarios family) and only formats it. The JSON document of `classify` is written by
+`json_report.classify_document`.
 """
 
 from __future__ import annotations
 
-import json
-
-from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity
 from alignment_plan.results.model import CheckResult, CombinationResult, LabelCheckResult, ScenarioResult, VerdictResult
+from alignment_plan.text import printable
+
 
 SCENARIO_FAMILY = "AP4"
 
@@ -53,7 +52,7 @@ def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
     return out
 
 
-def _label(scenario: ScenarioResult) -> str | None:
+def first_label(scenario: ScenarioResult) -> str | None:
     return scenario.labels[0] if scenario.labels else None
 
 
@@ -63,18 +62,18 @@ def _value(value: bool) -> str:
 
 def render_scenario(scenario: ScenarioResult) -> list[str]:
     """One scenario: its story, then one row per lens, bindings and reading."""
-    label = _label(scenario)
-    head = f"scenario {scenario.name} ({scenario.file}:{scenario.line})"
+    label = first_label(scenario)
+    head = f"scenario {scenario.name} ({printable(scenario.file)}:{scenario.line})"
     if scenario.refines:
         head += f" refines {scenario.refines}"
     head += f", label {label}" if label else ", no label"
-    out = [head, f"  {scenario.title}"]
+    out = [head, f"  {printable(scenario.title)}"]
     facts = ", ".join(f"{fact} = {_value(value)}" for fact, value in scenario.facts) or "none"
     out.append(f"  facts: {facts}")
     if scenario.priors:
         out.append("  priors: " + ", ".join(f"{fact} = {_number(p)}" for fact, p in scenario.priors))
     for source in scenario.sources:
-        out.append(f"  source: {source}")
+        out.append(f"  source: {printable(source)}")
     if not scenario.verdicts:
         return out + ["  no verdicts (no lens is visible, or the options exclude every one)", ""]
     header = ("lens", "bindings", "reading", "verdict", "legacy") + (("label",) if label else ()) + ("deciding facts",)
@@ -101,14 +100,14 @@ def render_matrix(scenarios: tuple[ScenarioResult, ...]) -> list[str]:
         keys = list(dict.fromkeys((v.lens, v.heuristic, v.bindings, v.reading) for s in group for v in s.verdicts))
         cells = [{(v.lens, v.heuristic, v.bindings, v.reading): v for v in s.verdicts} for s in group]
         header = ("lens", "bindings", "reading") + tuple(
-            s.name + (f" ({_label(s)})" if _label(s) else "") for s in group
+            s.name + (f" ({first_label(s)})" if first_label(s) else "") for s in group
         )
         rows = [header]
         for key in keys:
             lens, heuristic, bindings, reading = key
             name = f"{lens} (heuristic)" if heuristic else lens
             rows.append((name, _bindings(bindings), reading) + tuple(_cell(c.get(key)) for c in cells))
-        out += [f"{file}: legacy word of each verdict (the verdict where it has none); * reproduces the label", ""]
+        out += [f"{printable(file)}: legacy word of each verdict (the verdict where it has none); * reproduces the label", ""]
         out += (_table(rows) if keys else ["  no verdicts"]) + [""]
     return out
 
@@ -139,7 +138,7 @@ def _combinations(heading: str, combinations: tuple[CombinationResult, ...], non
 
 def render_label_check(check: LabelCheckResult) -> list[str]:
     labels = ", ".join(f"{name} = {label}" for name, label in check.labels)
-    out = [f"labels in {check.file}: {labels}"]
+    out = [f"labels in {printable(check.file)}: {labels}"]
     none = "none" + (f" ({_conflict(check)})" if check.conflict_kind else "")
     out += _combinations("reproduced by real categorizations", check.real, none)
     out += _combinations("reproduced by heuristics", check.heuristic, "none")
@@ -148,7 +147,8 @@ def render_label_check(check: LabelCheckResult) -> list[str]:
     return out + [""]
 
 
-def _findings(result: CheckResult) -> list:
+def scenario_findings(result: CheckResult) -> list:
+    """The findings of the scenarios family, which `classify` reports."""
     return [d for d in result.diagnostics if d.code.startswith(SCENARIO_FAMILY)]
 
 
@@ -156,7 +156,7 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
     """The tables (one per scenario, or one matrix per file), label checks and findings."""
     out: list[str] = []
     for error in result.file_errors:
-        out += [f"error: cannot read `{error.file}`: {error.message}", ""]
+        out += [f"error: cannot read `{printable(error.file)}`: {printable(error.message)}", ""]
     if matrix:
         out += render_matrix(result.scenarios)
     else:
@@ -164,9 +164,9 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
             out += render_scenario(scenario)
     for check in result.label_checks:
         out += render_label_check(check)
-    findings = _findings(result)
+    findings = scenario_findings(result)
     for d in findings:
-        out.append(f"{d.severity.value}[{d.code}] {d.span.file}:{d.span.line}:{d.span.column}: {d.message}")
+        out.append(f"{d.severity.value}[{d.code}] {printable(d.span.file)}:{d.span.line}:{d.span.column}: {printable(d.message)}")
     if findings:
         out.append("")
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
@@ -183,81 +183,3 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
         line += f"; {errors} error{'s' if errors != 1 else ''} (run `alignment-plan check` to see them)"
     out.append(line)
     return "\n".join(out) + "\n"
-
-
-# JSON ---------------------------------------------------------------------------------
-
-
-def _combination_document(c: CombinationResult) -> dict:
-    return {"lens": c.lens, "heuristic": c.heuristic, "bindings": dict(c.bindings), "reading": c.reading}
-
-
-def verdict_document(v: VerdictResult) -> dict:
-    return {
-        "lens": v.lens,
-        "heuristic": v.heuristic,
-        "bindings": dict(v.bindings),
-        "reading": v.reading,
-        "verdict": v.verdict,
-        "possible": list(v.possible),
-        "legacy": v.legacy,
-        "depends_on": list(v.depends_on),
-        "probabilities": dict(v.probabilities) if v.probabilities is not None else None,
-        "matches_label": v.matches_label,
-    }
-
-
-def scenario_document(s: ScenarioResult) -> dict:
-    return {
-        "name": s.name,
-        "title": s.title,
-        "file": s.file,
-        "line": s.line,
-        "refines": s.refines,
-        "label": _label(s),
-        "labels": list(s.labels),
-        "facts": dict(s.facts),
-        "priors": dict(s.priors),
-        "sources": list(s.sources),
-        "verdicts": [verdict_document(v) for v in s.verdicts],
-    }
-
-
-def label_check_document(check: LabelCheckResult) -> dict:
-    return {
-        "file": check.file,
-        "labels": dict(check.labels),
-        "reproduced_by": {
-            "real": [_combination_document(c) for c in check.real],
-            "heuristic": [_combination_document(c) for c in check.heuristic],
-        },
-        "unreproducible": list(check.unreproducible),
-        "conflict": {"kind": check.conflict_kind, "scenarios": list(check.conflict)} if check.conflict_kind else None,
-    }
-
-
-def document(result: CheckResult) -> dict:
-    return {
-        "version": __version__,
-        "files": list(result.files),
-        "scenarios": [scenario_document(s) for s in result.scenarios],
-        "label_checks": [label_check_document(c) for c in result.label_checks],
-        "diagnostics": [
-            {
-                "code": d.code,
-                "rule": d.rule,
-                "severity": d.severity.value,
-                "message": d.message,
-                "file": d.span.file,
-                "line": d.span.line,
-                "column": d.span.column,
-                "help": d.help,
-            }
-            for d in _findings(result)
-        ],
-        "file_errors": [{"file": e.file, "message": e.message} for e in result.file_errors],
-    }
-
-
-def render_json(result: CheckResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -11,6 +11,7 @@ import attrs
 
 from alignment_plan.diagnostics import Span
 
+
 @attrs.frozen
 class Name:
     text: str
@@ -242,6 +243,16 @@ class SyntaxProblem:
 
 
 @attrs.frozen
+class HiddenCharacter:
+    """A bidi control or invisible character, the first of its line, and how many more
+    the line holds (trojan source: text that reads differently from what is parsed)."""
+
+    char: str
+    span: Span
+    more: int = 0
+
+
+@attrs.frozen
 class Module:
     """One parsed `.plan` file."""
 
@@ -250,6 +261,7 @@ class Module:
     declarations: tuple[Declaration, ...]
     comments: tuple[Comment, ...]
     problems: tuple[SyntaxProblem, ...]
+    hidden: tuple[HiddenCharacter, ...] = ()
 
 
 # Concrete syntax ----------------------------------------------------------------------
