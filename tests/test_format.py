@@ -219,6 +219,16 @@ def test_syntax_errors_give_no_text_and_the_checkers_diagnostics():
     assert result.diagnostics[1].message == "unknown escape `\\q` in string"
 
 
+def test_parentheses_too_deep_to_print_are_reported_not_a_crash():
+    deep = 'definition s d "t" {\n    ' + "(" * 150 + "a" + ")" * 150 + "\n}\n"
+    assert parse_module("deep.plan", deep).problems == ()  # the checker reads it
+    result = format_source(deep, "deep.plan")
+    assert result.text is None
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("AP001", "expression nested more than 100 levels deep, counting parentheses")
+    ]
+
+
 def test_a_messy_copy_of_a_shipped_plan_gives_the_golden_file(golden):
     result = format_source(MESSY.read_text(encoding="utf-8"), "messy_outcomes.plan")
     golden("format/messy_outcomes.txt", result.text)

@@ -1,10 +1,11 @@
 """Syntax stage, formatting: the text of a `.plan` file to its one canonical layout.
 
 Consumes source text; produces `Formatted`: the canonical text, or None and the syntax
-errors (as `syntax-error` diagnostics) when the text does not parse. The printer walks
-the concrete tree (`parser.parse_concrete`, every token as written) and merges the
-module's comments in by position, so only whitespace, the spelling of string escapes and
-a comment's column can change; tokens and comments keep their order.
+errors (as `syntax-error` diagnostics) when the text does not parse or nests parentheses
+deeper than the printer goes. The printer walks the concrete tree
+(`parser.parse_concrete`, every token as written) and merges the module's comments in by
+position, so only whitespace, the spelling of string escapes and a comment's column can
+change; tokens and comments keep their order.
 
 The layout:
 
@@ -59,8 +60,8 @@ def format_source(text: str, path: str = "<stdin>") -> Formatted:
         diagnostics = (_diagnostic(problem) for problem in module.problems)
         return Formatted(text=None, diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)))
     tree = parse_concrete(path, text)
-    if tree is None:
-        raise AssertionError(f"{path} parses into a module but not into a concrete tree")
+    if isinstance(tree, nodes.SyntaxProblem):
+        return Formatted(text=None, diagnostics=(_diagnostic(tree),))
     printer = _Printer(module.comments)
     printer.module(tree)
     return Formatted(text=printer.text(), diagnostics=())

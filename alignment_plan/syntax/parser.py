@@ -248,14 +248,21 @@ def _too_deep(tree: lark.Tree):
     return None
 
 
-def parse_concrete(path: str, text: str) -> nodes.Syntax | None:
-    """The concrete tree of `text`, every token kept; None when `text` does not parse
-    (`parse_module` says why)."""
+def parse_concrete(path: str, text: str) -> nodes.Syntax | nodes.SyntaxProblem:
+    """The concrete tree of `text`, every token kept; or the first problem. Parentheses are
+    nodes of this tree, so it can pass `MAX_NESTING` where the module's nodes do not."""
     try:
         tree = _concrete_parser().parse(text)
-    except UnexpectedInput:
-        return None
-    return None if _too_deep(tree) is not None else to_concrete(path, tree)
+    except UnexpectedInput as error:
+        return _problem(path, text, error)[0]
+    deep = _too_deep(tree)
+    if deep is not None:
+        return nodes.SyntaxProblem(
+            message=f"expression nested more than {MAX_NESTING} levels deep, counting parentheses",
+            span=Span(path, deep.line, deep.column, deep.line, deep.column + 1),
+            help="remove parentheses that only repeat a grouping",
+        )
+    return to_concrete(path, tree)
 
 
 _COMMENT = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|#[^\n]*')
