@@ -19,7 +19,7 @@ PLAN = textwrap.dedent(
     plan p "Suppressions" {
         operationalize {
             good_feedback = outcomes
-            counterfactual = idealized_evaluator
+            # a toy plan: its stakes are low, and it says so
             stakes = low  # alignment-plan: ignore[AP308]
         }
         find_and_fix {

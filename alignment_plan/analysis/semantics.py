@@ -203,6 +203,11 @@ class PlanAnalysis:
     lens_slots: tuple[str, ...] = ()  # slots the ownership lens reads, directly or through bound definitions
 
     @property
+    def unread_bindings(self) -> tuple[tuple[str, str], ...]:
+        """Bindings of slots the ownership lens does not read: they change no owner."""
+        return tuple((slot, definition) for slot, definition in self.bindings if slot not in self.lens_slots)
+
+    @property
     def counted(self) -> tuple[Ownership, ...]:
         """The failure modes that count toward coverage: all but those declared out of scope."""
         return tuple(o for o in self.ownership if o.out_of_scope is None)

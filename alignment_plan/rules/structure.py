@@ -7,7 +7,7 @@ from fractions import Fraction
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.analysis.semantics import NONE, OWNERSHIP_LENS
+from alignment_plan.analysis.semantics import NONE, OWNERSHIP_LENS, slots_needed
 from alignment_plan.vocabulary import OWNING_STEPS
 
 
@@ -177,4 +177,54 @@ def invalid_prior(context):
                 f"prior `{prior.fact.text} = {prior.probability}` is not between 0 and 1",
                 prior.span,
                 "a certain fact is stated as `fact = true` or `fact = false`",
+            )
+
+
+# The slot bindings a rule reads, by slot: (rule code and name, the definition it looks for).
+RULES_READING_BINDINGS = {"stakes": ("AP308", "low-stakes", "low")}
+
+
+def _binding_span(plan: nodes.PlanDecl, slot: str):
+    return next(binding.span for binding in plan.bindings if binding.slot.text == slot)
+
+
+@rule("AP208", "binding-without-effect", Severity.INFO)
+def binding_without_effect(context):
+    """A plan binds a slot that nothing the checker computes for the plan reads.
+
+    Owners come from the `generalization` lens, which reads `good_feedback` (and whatever
+    the bound definitions read); a binding of another slot changes no owner and no
+    coverage figure. The essay asks plans to write these choices down, so the binding is
+    a fine record, but a reviewer should not believe it moved anything.
+
+    Example: `split = offline`, `boundary = model`, or `counterfactual =
+    idealized_evaluator` (the `objective` lens reads the counterfactual, but only when
+    `alignment-plan classify` classifies scenarios, under every definition).
+
+    Fix: nothing to fix if the binding is a record; otherwise drop it, or write a lens
+    or definition that reads it.
+    """
+    for analysis in context.analyses:
+        for slot, definition in analysis.unread_bindings:
+            reader = RULES_READING_BINDINGS.get(slot)
+            if reader is not None and reader[2] == definition:
+                continue  # that rule reports it
+            lenses = [
+                lens.name.text
+                for lens in context.scope.lenses.values()
+                if lens.name.text != OWNERSHIP_LENS and slot in slots_needed(context.scope, lens, {})
+            ]
+            readers = []
+            if lenses:
+                readers.append(
+                    "the " + ", ".join(f"`{name}`" for name in lenses)
+                    + (" lenses read" if len(lenses) > 1 else " lens reads")
+                    + " it when `alignment-plan classify` classifies scenarios, under every definition"
+                )
+            if reader is not None:
+                readers.append(f"{reader[0]} ({reader[1]}) reads only `{slot} = {reader[2]}`")
+            yield Finding(
+                f"binding `{slot} = {definition}` changes no owner: the `{OWNERSHIP_LENS}` lens does not read `{slot}`",
+                _binding_span(analysis.plan, slot),
+                "; ".join(readers) if readers else f"no lens, rule or command reads `{slot}`; it records the choice only",
             )
