@@ -13,10 +13,10 @@ import os
 import sys
 
 from alignment_plan import __version__
-from alignment_plan.commands import catalog, check, classify, config, report, rule
+from alignment_plan.commands import catalog, check, classify, config, explain, report, rule
 from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, fail
 
-COMMANDS = (check, classify, report, catalog, rule, config)
+COMMANDS = (check, explain, classify, report, catalog, rule, config)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -98,7 +98,7 @@ def test_json_is_the_check_document_plus_what_the_report_adds(capsys):
     jsonschema.validate(document, check)  # a report is still a valid check document
     support = next(p for p in document["plans"] if p["name"] == "support_bot")
     assert support["assumptions"] == [
-        {"failure_mode": "hidden_knowledge", "fact": "training.output_good", "value": True, "line": 39}
+        {"failure_mode": "hidden_knowledge", "fact": "training.output_good", "value": True, "line": 39, "because": None, "evidence": []}
     ]
     assert support["lens_slots"] == ["good_feedback"]
     injection = next(fm for fm in support["failure_modes"] if fm["name"] == "prompt_injection")

@@ -291,10 +291,11 @@ def _check_plan(scope: Scope, plan: nodes.PlanDecl, need) -> None:
             options = {name: d for (slot, name), d in scope.definitions.items() if slot == binding.slot.text}
             need("definition", binding.definition, options, binding.slot.text)
     for assumption in plan.assumptions:
-        need("failure mode", assumption.failure_mode, scope.failure_modes)
+        for name in assumption.failure_modes:
+            need("failure mode", name, scope.failure_modes)
         need("fact", assumption.fact.fact, scope.facts)
     for _, technique in plan.techniques():
-        for name in technique.addresses:
+        for name in technique.addresses + technique.backs_up:
             need("failure mode", name, scope.failure_modes)
         if technique.status is not None:
             need("status", technique.status, STATUSES)

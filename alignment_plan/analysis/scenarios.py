@@ -27,7 +27,16 @@ import attrs
 
 from alignment_plan.syntax import nodes
 from alignment_plan.analysis.resolver import Scope
-from alignment_plan.analysis.semantics import AMBIGUOUS, CLOSED, OPEN, Evaluator, Verdict, slots_needed
+from alignment_plan.analysis.semantics import (
+    AMBIGUOUS,
+    CLOSED,
+    OPEN,
+    Evaluator,
+    Verdict,
+    catalog_priors,
+    prior_value,
+    slots_needed,
+)
 
 OUTER, INNER = "outer", "inner"
 LABELS = (OUTER, INNER, AMBIGUOUS)
@@ -92,25 +101,6 @@ class Stories:
     by_name: Mapping[str, Story]
     contradictions: tuple[RefinementContradiction, ...]
     cycles: tuple[RefinementCycle, ...]
-
-
-def prior_value(prior: nodes.Prior) -> Fraction | None:
-    """The probability a prior states, or None when it is not strictly between 0 and 1."""
-    try:
-        value = Fraction(prior.probability)
-    except (ValueError, ZeroDivisionError):
-        return None
-    return value if 0 < value < 1 else None
-
-
-def catalog_priors(scope: Scope) -> dict[str, Fraction]:
-    """Top-level priors visible in the scope (invalid ones are AP207's and left out)."""
-    found = {}
-    for fact, prior in scope.priors.items():
-        value = prior_value(prior)
-        if value is not None:
-            found[fact] = value
-    return found
 
 
 def _cycles(scenarios: Mapping[str, nodes.ScenarioDecl]) -> list[tuple[str, ...]]:

@@ -16,7 +16,7 @@ import attrs
 from alignment_plan.syntax import nodes
 from alignment_plan.analysis.logic import Diagrams, kleene
 from alignment_plan.analysis.resolver import Scope
-from alignment_plan.vocabulary import OWNING_STEPS, STATUSES
+from alignment_plan.vocabulary import DEFAULT_THRESHOLD, OPERATIONALIZE, OWNING_STEPS, STATUSES
 
 NONE = "none"
 AMBIGUOUS = "ambiguous"
@@ -114,13 +114,23 @@ class Evaluator:
 
         return diagram_of
 
-    def lens_diagram(self, lens, story, bindings, reading=OPEN) -> int:
+    def rule_diagram(self, lens, story, bindings, reading=OPEN) -> int:
+        """Which rule gives the verdict: leaves are rule indexes, `len(lens.rules)` when none holds."""
         d = self.diagrams
         diagram_of = self._diagram_of(story, bindings, reading)
-        result = d.leaf(NONE)
-        for rule in reversed(lens.rules):
-            result = d.choose(d.compile(rule.condition, diagram_of), d.leaf(rule.verdict.text), result)
+        result = d.leaf(len(lens.rules))
+        for index in reversed(range(len(lens.rules))):
+            result = d.choose(d.compile(lens.rules[index].condition, diagram_of), d.leaf(index), result)
         return result
+
+    def lens_diagram(self, lens, story, bindings, reading=OPEN) -> int:
+        rules = lens.rules
+        verdicts = [rule.verdict.text for rule in rules] + [NONE]
+        return self.diagrams.apply(verdicts.__getitem__, self.rule_diagram(lens, story, bindings, reading))
+
+    def condition_diagram(self, expr, story, bindings, reading=OPEN) -> int:
+        """The boolean diagram of `expr` on a story, slots expanded through `bindings`."""
+        return self.diagrams.compile(expr, self._diagram_of(story, bindings, reading))
 
     def verdict(
         self,
@@ -151,6 +161,25 @@ class Evaluator:
         )
 
 
+def prior_value(prior: nodes.Prior) -> Fraction | None:
+    """The probability a prior states, or None when it is not strictly between 0 and 1."""
+    try:
+        value = Fraction(prior.probability)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value if 0 < value < 1 else None
+
+
+def catalog_priors(scope: Scope) -> dict[str, Fraction]:
+    """Top-level priors visible in the scope (invalid ones are AP207's and left out)."""
+    found = {}
+    for fact, prior in scope.priors.items():
+        value = prior_value(prior)
+        if value is not None:
+            found[fact] = value
+    return found
+
+
 def slots_needed(scope: Scope, lens: nodes.LensDecl, bindings: Mapping[str, nodes.DefinitionDecl]) -> tuple[str, ...]:
     """Slots the lens refers to, directly or through the definitions bound to them."""
     found: list[str] = []
@@ -174,6 +203,7 @@ class Contradiction:
 
     assumption: nodes.Assumption
     stated: nodes.FactValue
+    failure_mode: str
 
 
 @attrs.frozen
@@ -189,6 +219,13 @@ class Ownership:
     missing_in: tuple[str, ...]
     out_of_scope: nodes.OutOfScope | None
     span: nodes.Span | None
+    covered_from: str | None = None  # the highest status threshold at which it is covered
+    backed_up_by: tuple[str, ...] = ()  # techniques backing it up outside its possible owners
+
+    @property
+    def probabilities(self) -> tuple[tuple[str, Fraction], ...] | None:
+        """Exact probability of each possible owner under the priors in scope, when they decide it."""
+        return self.verdict.probabilities if self.verdict is not None else None
 
 
 @attrs.frozen
@@ -220,6 +257,11 @@ class PlanAnalysis:
     def total(self) -> int:
         return len(self.counted)
 
+    def covered_at(self, status: str) -> int:
+        """How many counted failure modes are covered when techniques count from `status`."""
+        rank = STATUSES.index(status)
+        return sum(1 for o in self.counted if o.covered_from is not None and STATUSES.index(o.covered_from) >= rank)
+
 
 def status_rank(technique: nodes.Technique) -> int:
     if technique.status is None or technique.status.text not in STATUSES:
@@ -239,7 +281,7 @@ def plan_bindings(scope: Scope, plan: nodes.PlanDecl) -> dict[str, nodes.Definit
 def considered_failure_modes(scope: Scope, plan: nodes.PlanDecl) -> list[str]:
     """`considers` plus whatever the plan addresses or scopes out; everything if absent."""
     names = [n.text for n in plan.considers] if plan.considers is not None else list(scope.failure_modes)
-    extra = [n.text for _, t in plan.techniques() for n in t.addresses]
+    extra = [n.text for _, t in plan.techniques() for n in t.addresses + t.backs_up]
     extra += [entry.failure_mode.text for entry in plan.out_of_scope]
     for name in extra:
         if name not in names:
@@ -255,14 +297,46 @@ def story_of(
     for assumption in assumptions:
         fact = assumption.fact.fact.text
         if fact in stated and stated[fact].value != assumption.fact.value:
-            contradictions.append(Contradiction(assumption, stated[fact]))
+            contradictions.append(Contradiction(assumption, stated[fact], failure_mode.name.text))
             continue
         story[fact] = assumption.fact.value
     return story
 
 
-def analyze_plan(scope: Scope, plan: nodes.PlanDecl, threshold: str = "research", evaluator: Evaluator | None = None) -> PlanAnalysis:
-    """Owners and coverage of every failure mode the plan considers."""
+def best_status(techniques) -> str | None:
+    """The most mature status among `techniques` (an unknown or missing status counts as research)."""
+    return STATUSES[max(status_rank(t) for t in techniques)] if techniques else None
+
+
+def covered_from(owners: tuple[str, ...], techniques: Mapping[str, list], scoped_out: bool) -> str | None:
+    """The highest status threshold at which every possible owner has a technique, or None.
+
+    Coverage is monotone in the threshold: covered at a status means covered at every
+    lower one, so this one word gives the coverage at every threshold.
+    """
+    levels = []
+    for outcome in owners:
+        if outcome == NONE and scoped_out:
+            continue
+        found = best_status(techniques.get(outcome, []))
+        if found is None:
+            return None
+        levels.append(STATUSES.index(found))
+    return STATUSES[min(levels)] if levels else None
+
+
+def analyze_plan(
+    scope: Scope,
+    plan: nodes.PlanDecl,
+    threshold: str = DEFAULT_THRESHOLD,
+    evaluator: Evaluator | None = None,
+    priors: Mapping[str, Fraction] | None = None,
+) -> PlanAnalysis:
+    """Owners and coverage of every failure mode the plan considers.
+
+    `priors` (the top-level `prior` lines in scope) weigh the completions of an open owner:
+    each possible owner then has an exact probability.
+    """
     evaluator = evaluator or Evaluator(scope)
     bindings = plan_bindings(scope, plan)
     lens = scope.lenses.get(OWNERSHIP_LENS)
@@ -272,12 +346,13 @@ def analyze_plan(scope: Scope, plan: nodes.PlanDecl, threshold: str = "research"
     ownership = []
     for name in considered_failure_modes(scope, plan):
         failure_mode = scope.failure_modes[name]
-        assumptions = [a for a in plan.assumptions if a.failure_mode.text == name]
+        assumptions = [a for a in plan.assumptions if a.settles(name)]
         story = story_of(failure_mode, assumptions, contradictions)
         if lens is None:
             verdict, outcomes = None, ()
         else:
-            verdict = evaluator.verdict(lens, story, bindings)
+            weighed = {fact: p for fact, p in (priors or {}).items() if fact not in story}
+            verdict = evaluator.verdict(lens, story, bindings, priors=weighed or None)
             outcomes = verdict.outcomes
         techniques = {
             step: [t for kind, t in plan.techniques() if kind == step and any(a.text == name for a in t.addresses)]
@@ -295,7 +370,7 @@ def analyze_plan(scope: Scope, plan: nodes.PlanDecl, threshold: str = "research"
         elif len(outcomes) == 1:
             owner = outcomes[0]
         else:
-            owner = "operationalize"
+            owner = OPERATIONALIZE
         ownership.append(
             Ownership(
                 failure_mode=name,
@@ -309,6 +384,12 @@ def analyze_plan(scope: Scope, plan: nodes.PlanDecl, threshold: str = "research"
                 missing_in=tuple(missing),
                 out_of_scope=scoped_out.get(name),
                 span=failure_mode.span,
+                covered_from=covered_from(outcomes, techniques, name in scoped_out),
+                backed_up_by=tuple(
+                    t.name.text
+                    for kind, t in plan.techniques()
+                    if kind not in outcomes and any(b.text == name for b in t.backs_up)
+                ),
             )
         )
     needed = slots_needed(scope, lens, bindings) if lens else ()

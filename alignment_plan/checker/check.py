@@ -16,7 +16,7 @@ import attrs
 
 from alignment_plan.analysis.resolver import Workspace, resolve
 from alignment_plan.analysis.scenarios import analyze_scenarios
-from alignment_plan.analysis.semantics import Evaluator, analyze_plan
+from alignment_plan.analysis.semantics import Evaluator, analyze_plan, catalog_priors
 from alignment_plan.checker.convert import label_check_results, plan_result, rule_info, scenario_results
 from alignment_plan.checker.fingerprints import fingerprints
 from alignment_plan.diagnostics import Diagnostic, Severity
@@ -47,7 +47,8 @@ def check_module(workspace: Workspace, module, options: CheckOptions):
     """The findings on one parsed module, the number suppressed, and its analyses."""
     scope = resolve(workspace, module)
     evaluator = Evaluator(scope)
-    analyses = tuple(analyze_plan(scope, plan, options.threshold, evaluator) for plan in scope.own(scope.plans))
+    priors = catalog_priors(scope)
+    analyses = tuple(analyze_plan(scope, plan, options.threshold, evaluator, priors) for plan in scope.own(scope.plans))
     context = ModuleContext(scope, analyses, evaluator, analyze_scenarios(scope, evaluator))
     codes = options.enabled_codes() - options.file_ignores.get(module.path, frozenset())
     found = run_rules(context, codes - AFTER_SUPPRESSIONS, options.severities)
@@ -72,7 +73,8 @@ def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptio
         found, silenced, context = check_module(workspace, module, options)
         diagnostics += found
         suppressed += silenced
-        plans += [plan_result(analysis, module.path, context.scope) for analysis in context.analyses]
+        priors = catalog_priors(context.scope)
+        plans += [plan_result(a, module.path, context.scope, context.evaluator, priors) for a in context.analyses]
         scenarios += scenario_results(context.scenarios)
         label_checks += label_check_results(context.scenarios)
         if found:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.analysis.scenarios import LABELS, Cell, Combination, ScenarioAnalysis
-from alignment_plan.analysis.semantics import PlanAnalysis
+from alignment_plan.analysis.semantics import Evaluator, PlanAnalysis
+from alignment_plan.checker.explain import explanation
+from alignment_plan.vocabulary import STATUSES
 from alignment_plan.diagnostics import Severity
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import (
@@ -25,9 +27,12 @@ def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
     return RuleInfo(rule.code, rule.name, severity or rule.severity, rule.summary, rule.description)
 
 
-def plan_result(analysis: PlanAnalysis, file: str, scope: Scope) -> PlanResult:
+def plan_result(
+    analysis: PlanAnalysis, file: str, scope: Scope, evaluator: Evaluator | None = None, priors=None
+) -> PlanResult:
     plan = analysis.plan
     failure_modes = scope.failure_modes
+    evaluator = evaluator or Evaluator(scope)
     return PlanResult(
         name=plan.name.text,
         title=plan.title.value,
@@ -51,6 +56,9 @@ def plan_result(analysis: PlanAnalysis, file: str, scope: Scope) -> PlanResult:
                     (value.fact.text, value.value)
                     for value in (failure_modes[o.failure_mode].facts if o.failure_mode in failure_modes else ())
                 ),
+                covered_from=o.covered_from,
+                backed_up_by=o.backed_up_by,
+                explanation=explanation(scope, evaluator, analysis, o, priors or {}),
             )
             for o in analysis.ownership
         ),
@@ -64,15 +72,26 @@ def plan_result(analysis: PlanAnalysis, file: str, scope: Scope) -> PlanResult:
                 addresses=tuple(a.text for a in t.addresses),
                 fixes=tuple(f.text for f in t.fixes),
                 line=t.span.line,
+                backs_up=tuple(b.text for b in t.backs_up),
+                feedback_source=t.feedback_source is not None,
             )
             for kind, t in plan.techniques()
         ),
         coverage=Coverage(analysis.covered, analysis.total),
+        coverage_by_status=tuple(
+            (status, Coverage(analysis.covered_at(status), analysis.total)) for status in reversed(STATUSES)
+        ),
         assumptions=tuple(
             AssumptionResult(
-                failure_mode=a.failure_mode.text, fact=a.fact.fact.text, value=a.fact.value, line=a.span.line
+                failure_mode=name.text,
+                fact=a.fact.fact.text,
+                value=a.fact.value,
+                line=a.span.line,
+                reason=a.reason.value if a.reason else None,
+                evidence=tuple(e.value for e in a.evidence),
             )
             for a in plan.assumptions
+            for name in a.failure_modes
         ),
         lens_slots=analysis.lens_slots,
     )

@@ -6,6 +6,7 @@ import json
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity, Span
+from alignment_plan.reporters.explain import explanation_document
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import (
     CheckResult,
@@ -35,7 +36,12 @@ def plan_document(plan: PlanResult) -> dict:
         "bindings": dict(plan.bindings),
         "unbound": list(plan.unbound),
         "threshold": plan.threshold,
-        "coverage": {"covered": plan.covered, "total": plan.total, "percent": plan.coverage.percent},
+        "coverage": {
+            "covered": plan.covered,
+            "total": plan.total,
+            "percent": plan.coverage.percent,
+            "by_status": {status: _figures(figures) for status, figures in plan.coverage_by_status},
+        },
         "failure_modes": [
             {
                 "name": fm.name,
@@ -44,9 +50,13 @@ def plan_document(plan: PlanResult) -> dict:
                 "possible_owners": list(fm.possible_owners),
                 "depends_on": list(fm.depends_on),
                 "covered": fm.covered,
+                "coverage_state": fm.coverage_state,
                 "covered_by": list(fm.covered_by),
+                "covered_from": fm.covered_from,
+                "backed_up_by": list(fm.backed_up_by),
                 "out_of_scope": fm.out_of_scope,
                 "facts": dict(fm.facts),
+                "explanation": explanation_document(fm.explanation) if fm.explanation is not None else None,
             }
             for fm in plan.failure_modes
         ],
@@ -59,12 +69,22 @@ def plan_document(plan: PlanResult) -> dict:
                 "evidence": list(t.evidence),
                 "addresses": list(t.addresses),
                 "fixes": list(t.fixes),
+                "backs_up": list(t.backs_up),
+                "feedback_source": t.feedback_source,
                 "line": t.line,
             }
             for t in plan.techniques
         ],
         "assumptions": [
-            {"failure_mode": a.failure_mode, "fact": a.fact, "value": a.value, "line": a.line} for a in plan.assumptions
+            {
+                "failure_mode": a.failure_mode,
+                "fact": a.fact,
+                "value": a.value,
+                "line": a.line,
+                "because": a.reason,
+                "evidence": list(a.evidence),
+            }
+            for a in plan.assumptions
         ],
         "lens_slots": list(plan.lens_slots),
     }

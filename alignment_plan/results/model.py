@@ -10,6 +10,7 @@ import attrs
 
 from alignment_plan.diagnostics import Diagnostic, Severity
 from alignment_plan.results.coverage import Coverage
+from alignment_plan.results.explain import Explanation
 
 
 @attrs.frozen
@@ -33,6 +34,19 @@ class FailureModeResult:
     missing_in: tuple[str, ...]
     out_of_scope: str | None
     facts: tuple[tuple[str, bool], ...] = ()  # the failure mode's own story, as its catalog states it
+    covered_from: str | None = None  # the highest status threshold at which it is covered
+    backed_up_by: tuple[str, ...] = ()  # techniques backing it up from a step that does not own it
+    explanation: Explanation | None = None  # why this owner and this coverage
+
+    @property
+    def coverage_state(self) -> str:
+        """The one word every output uses: `yes`, `partly` (some possible owners lack a
+        technique), `no` or `out of scope`."""
+        if self.out_of_scope is not None:
+            return "out of scope"
+        if self.covered:
+            return "yes"
+        return "partly" if self.covered_by else "no"
 
 
 @attrs.frozen
@@ -45,6 +59,8 @@ class TechniqueResult:
     addresses: tuple[str, ...]
     fixes: tuple[str, ...]
     line: int
+    backs_up: tuple[str, ...] = ()
+    feedback_source: bool = False
 
 
 @attrs.frozen
@@ -55,6 +71,8 @@ class AssumptionResult:
     fact: str
     value: bool
     line: int
+    reason: str | None = None  # `because "…"`
+    evidence: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -71,6 +89,8 @@ class PlanResult:
     coverage: Coverage
     assumptions: tuple[AssumptionResult, ...] = ()
     lens_slots: tuple[str, ...] = ()  # slots the ownership lens reads, directly or through bound definitions
+    # Coverage when techniques count from each status, most mature first (cumulative).
+    coverage_by_status: tuple[tuple[str, Coverage], ...] = ()
 
     @property
     def covered(self) -> int:

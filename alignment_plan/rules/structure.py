@@ -27,7 +27,7 @@ def contradictory_assumption(context):
             fact = found.stated.fact.text
             yield Finding(
                 f"assumption `{fact} = {str(found.assumption.fact.value).lower()}` contradicts "
-                f"failure mode `{found.assumption.failure_mode.text}`",
+                f"failure mode `{found.failure_mode}`",
                 found.assumption.fact.span,
                 "an assumption may only settle a fact the failure mode leaves unknown",
                 (Related(f"`{fact}` is stated `{str(found.stated.value).lower()}` here", found.stated.span),),

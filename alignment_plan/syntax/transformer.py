@@ -227,13 +227,20 @@ class _ToNodes(Transformer):
 
     @v_args(meta=True)
     def assumption(self, meta, children):
-        failure_mode, fact, value = children
+        tokens = [child for child in children if isinstance(child, Token)]
+        *failure_modes, fact, value = tokens
+        extras = [child for child in children if not isinstance(child, Token)]
         fact_span = _join(self.path, span_of(self.path, fact), span_of(self.path, value))
         return nodes.Assumption(
-            failure_mode=self._name(failure_mode),
+            failure_modes=tuple(self._name(name) for name in failure_modes),
             fact=nodes.FactValue(self._name(fact), str(value) == "true", fact_span),
             span=self._span(meta),
+            reason=next((text for key, text in extras if key == "because"), None),
+            evidence=tuple(text for key, text in extras if key == "evidence"),
         )
+
+    def because(self, children):
+        return ("because", self._text(children[0]))
 
     def operationalize(self, children):
         return ("operationalize", tuple(children))
@@ -244,6 +251,13 @@ class _ToNodes(Transformer):
     def fixes(self, children):
         return ("fixes", children[0])
 
+    def backs_up(self, children):
+        return ("backs_up", children[0])
+
+    @v_args(meta=True)
+    def feedback_source(self, meta, children):
+        return ("feedback_source", self._span(meta))
+
     def status(self, children):
         return ("status", self._name(children[0]))
 
@@ -253,10 +267,10 @@ class _ToNodes(Transformer):
     @v_args(meta=True)
     def technique(self, meta, children):
         name, title, *items = children
-        fields = {"addresses": (), "fixes": (), "evidence": (), "status": None}
+        fields = {"addresses": (), "fixes": (), "evidence": (), "backs_up": (), "status": None, "feedback_source": None}
         for key, value in items:
-            if key == "status":
-                fields["status"] = value
+            if key in ("status", "feedback_source"):
+                fields[key] = value
             elif key == "evidence":
                 fields["evidence"] += (value,)
             else:
