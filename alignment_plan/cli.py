@@ -13,10 +13,11 @@ import os
 import sys
 
 from alignment_plan import __version__
-from alignment_plan.commands import catalog, check, classify, config, explain, report, rule
-from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, fail
+from alignment_plan.commands import catalog, check, classify, config, explain, lsp, report, rule
+from alignment_plan.commands import format as format_command
+from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, OutputError, fail
 
-COMMANDS = (check, explain, classify, report, catalog, rule, config)
+COMMANDS = (check, explain, format_command, classify, report, catalog, rule, config, lsp)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except OutputError as error:
+        return fail(str(error))
     except OSError as error:
         return fail(f"{error.filename or ''}: {error.strerror or error}".lstrip(": "))
     except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback

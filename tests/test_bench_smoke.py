@@ -102,3 +102,19 @@ def test_bad_sizes_are_a_usage_error(bench):
     with pytest.raises(SystemExit) as raised:
         bench.main(["--sizes", "ten"])
     assert raised.value.code == 2
+
+
+def test_language_server_benchmark_runs(tmp_path):
+    """`bench_lsp.py` still drives the server to the end (its figures are not asserted)."""
+    import os
+    import subprocess
+
+    if os.environ.get("CI") != "true":
+        pytest.importorskip("pygls")
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_lsp.py"), "--repeat", "2", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads((tmp_path / "lsp.json").read_text(encoding="utf-8"))
+    assert len(results["recheck_wall_after_debounce_s"]) == 2 and len(results["hover_s"]) == 2

@@ -412,6 +412,22 @@ def test_classify_json_golden_and_schema(at_root, capsys, golden):
     golden("classify/pop_quiz.json", out)
 
 
+def test_findings_serialize_as_check_writes_them(at_root, capsys):
+    """One serializer: end positions, related spans and help, exactly as `check --format json`."""
+    _, out, _ = run(capsys, "--format", "json", "tests/cases/scenarios")
+    classified = json.loads(out)["diagnostics"]
+    main(["check", "--format", "json", "tests/cases/scenarios"])
+    checked = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert classified and classified == [d for d in checked if d["code"].startswith("AP4")]
+    assert any(d["related"] for d in classified)
+    without_end = dict(classified[0])
+    del without_end["end_column"]
+    document = json.loads(out)
+    document["diagnostics"][0] = without_end
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, SCHEMA)
+
+
 def test_json_has_the_fields_the_issue_names(at_root, capsys):
     _, out, _ = run(capsys, "--format", "json", "plans/pop_quiz.plan")
     document = json.loads(out)

@@ -34,16 +34,24 @@ ALLOWED = {
         "alignment_plan.checker", "alignment_plan.results",
     ),
     "alignment_plan.commands": (
-        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.analysis", "alignment_plan.rules",
+        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.syntax.formatter", "alignment_plan.analysis", "alignment_plan.rules",
         "alignment_plan.checker", "alignment_plan.results", "alignment_plan.reporters", "alignment_plan.project",
+        "alignment_plan.lsp",
     ),
+    # The language server sits beside the commands: it opens the project and runs the checker.
+    "alignment_plan.lsp": (
+        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.syntax.formatter", "alignment_plan.analysis", "alignment_plan.rules",
+        "alignment_plan.checker", "alignment_plan.results", "alignment_plan.project",
+    ),
+    # The Pygments lexer: text to tokens, beside the pipeline.
+    "alignment_plan.highlight": BASE,
     "alignment_plan.cli": (*BASE, "alignment_plan.commands"),
     "alignment_plan.__main__": ("alignment_plan.cli",),
     "alignment_plan": (),
 }
 # Inside a package, the order of its modules: each may import only those before it.
 INTERNAL_ORDER = {
-    "alignment_plan.syntax": ("nodes", "transformer", "parser"),
+    "alignment_plan.syntax": ("nodes", "transformer", "parser", "formatter"),
     "alignment_plan.analysis": ("logic", "resolver", "semantics", "scenarios", "explain"),
 }
 LARK_MODULES = ("alignment_plan.syntax.parser", "alignment_plan.syntax.transformer")
@@ -108,6 +116,6 @@ def test_the_layering_test_sees_a_violation(tmp_path):
 
 
 def test_command_line_starts_without_loading_the_pipeline():
-    code = "import sys; from alignment_plan.cli import build_parser; build_parser(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'jsonschema') or m in ('alignment_plan.checker.check', 'alignment_plan.analysis.semantics')))"
+    code = "import sys; from alignment_plan.cli import build_parser; build_parser(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'jsonschema', 'pygls', 'lsprotocol', 'pygments') or m in ('alignment_plan.checker.check', 'alignment_plan.analysis.semantics')))"
     completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "[]", completed.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from alignment_plan.rules import RULES
-from conftest import case_files, expectations
+from conftest import ROOT, case_files, expectations
 
 
 def test_codes_unique_and_well_formed():
@@ -27,3 +27,25 @@ def test_every_rule_triggered_by_a_case():
     triggered = {code for path in case_files() for (_, code) in expectations(path)}
     untested = sorted(set(RULES) - triggered)
     assert not untested, f"rules without a case: {untested}"
+
+
+def test_rules_page_is_generated_from_the_registry(request):
+    """docs/rules.md is what `rule --all --format markdown` prints (the language server links
+    each finding to its section); `pytest --update-goldens` rewrites it."""
+    from alignment_plan.rules.documentation import anchor, document_path, render_markdown
+
+    page = ROOT / "docs" / "rules.md"
+    text = render_markdown(RULES.values())
+    if request.config.getoption("--update-goldens"):
+        page.write_text(text, encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == text, "docs/rules.md is stale; run pytest --update-goldens"
+    assert document_path() is not None
+    for rule in RULES.values():
+        assert f"\n## {rule.code} {rule.name}\n" in text and f"(#{anchor(rule)})" in text
+
+
+def test_rule_command_prints_the_page(capsys):
+    from alignment_plan.cli import main
+
+    assert main(["rule", "--all", "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")

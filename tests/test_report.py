@@ -125,7 +125,37 @@ def test_check_json_of_the_base_is_a_valid_compare_input(tmp_path, capsys):
     capsys.readouterr()
     code, out, err = run(capsys, HEAD, "--compare", str(base))
     assert code == 0, err
-    assert "owner changed: deception: feedback_process -> find_and_fix" in out
+    assert "owner of deception changed: feedback_process -> find_and_fix" in out
+
+
+def test_text_markdown_and_html_word_coverage_and_deltas_alike(tmp_path, capsys):
+    """The words come from one module: with markup taken away, the three formats say the same."""
+    import html
+
+    _, text, _ = run(capsys, HEAD, "--compare", BASE_JSON)
+    _, md, _ = run(capsys, HEAD, "--format", "markdown", "--compare", BASE_JSON)
+    assert run(capsys, HEAD, "--format", "html", "-d", str(tmp_path), "--compare", BASE_JSON)[0] == 0
+    pages = "".join(page.read_text(encoding="utf-8") for page in sorted(tmp_path.glob("*.html")))
+    seen = {
+        "text": text,
+        "markdown": md.replace("`", "").replace("**", "").replace("→", "->"),
+        "html": html.unescape(re.sub(r"<[^>]*>", "", pages)).replace("→", "->").lower(),
+    }
+    phrases = [
+        "87.5% -> 66.7% (7/8 -> 6/9)",
+        "3 newly uncovered, 1 newly covered, 4 owner changes",
+        "pull_request_assistant (tests/fixtures/report/head/assistant.plan): changed, 100.0% -> 75.0%",
+        "newly uncovered: hidden_knowledge (was covered; no technique in find_and_fix)",
+        "owner of hidden_knowledge changed: feedback_process -> operationalize (open: feedback_process or find_and_fix)",
+        "newly covered: sycophancy (was uncovered)",
+        "no longer considered: distribution_shift",
+    ]
+    for phrase in phrases:
+        for name, output in seen.items():
+            wanted = phrase.lower() if name == "html" else phrase
+            if name == "markdown":
+                wanted = wanted.replace(", 1 newly", " · 1 newly").replace(", 4 owner", " · 4 owner")
+            assert wanted in output, (name, phrase)
 
 
 # Totals, precision, gate --------------------------------------------------------------

@@ -22,6 +22,7 @@ from conftest import check_paths
 from alignment_plan.cli import main
 from alignment_plan.project.compare import compare_text
 from alignment_plan.reporters import html as html_report
+from alignment_plan.reporters.html.findings import plan_findings
 from alignment_plan.results.model import CheckResult, ScenarioResult, VerdictResult
 
 FIXTURES = ROOT / "tests" / "fixtures" / "report"
@@ -268,10 +269,10 @@ def test_scenario_classification_table():
 def test_plan_pages_show_their_own_findings(head):
     bot = next(p for p in head.plans if p.name == "support_bot")
     assistant = next(p for p in head.plans if p.name == "pull_request_assistant")
-    inside, outside = html_report.plan_findings(head, bot)
+    inside, outside = plan_findings(head, bot)
     assert inside and all(d.span.line >= bot.line for d in inside)
     assert "AP308" in {d.code for d in inside}  # `stakes = low` is in support_bot
-    first, _ = html_report.plan_findings(head, assistant)
+    first, _ = plan_findings(head, assistant)
     assert first and all(assistant.line <= d.span.line < bot.line for d in first)
     assert {id(d) for d in outside} == {id(d) for d in first}
 

@@ -17,8 +17,6 @@ from fractions import Fraction
 
 from alignment_plan.syntax import nodes
 
-Unknown = None
-
 
 def kleene(expr: nodes.Expr, value_of: Callable[[str], bool | None]) -> bool | None:
     """Kleene's strong three-valued evaluation; `value_of` maps a name to True/False/None."""

@@ -83,6 +83,10 @@ class Workspace:
             self._modules[key] = parse_module(display, text)
         return self._modules.get(key)
 
+    def files_read(self) -> list[Path]:
+        """Every file this workspace read or tried to read, links resolved (not the bundled std)."""
+        return [Path(key) for key in (*self._modules, *self.read_errors) if key != STD_DISPLAY_PATH]
+
     def std(self) -> nodes.Module:
         if STD_DISPLAY_PATH not in self._modules:
             self._modules[STD_DISPLAY_PATH] = parse_module(STD_DISPLAY_PATH, std_text())

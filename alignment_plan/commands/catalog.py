@@ -53,5 +53,6 @@ def run(args) -> int:
     selected = tuple(
         e for e in entries.values() if args.kind is None or e.kind == args.kind or (args.kind == "lens" and e.kind == "heuristic_lens")
     )
-    write_output(render_json(selected) if args.format == "json" else render_text(selected), None)
+    shown = tuple(workspace.display(path) for path in files)
+    write_output(render_json(selected, shown) if args.format == "json" else render_text(selected), None)
     return status

@@ -39,7 +39,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from alignment_plan.commands.console import exit_code, fail, note, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.console import exit_code, fail, inputs_of, note, warn_if_nothing_checked, write_output
     from alignment_plan.commands.options import open_project
     from alignment_plan.project.project import ProjectError
 
@@ -56,18 +56,18 @@ def run(args) -> int:
         note(message)
     precision = project.settings.precision
     gate_messages = tuple(failure.message(precision) for failure in run.gate)
-    write_output(_render(fmt, args, run.result, gate_messages), args.output)
+    write_output(_render(fmt, args, run.result, gate_messages, precision), args.output, inputs_of(run, args))
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         from alignment_plan.reporters import github
 
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(github.render_summary(run.result, gate_messages))
+            summary.write(github.render_summary(run.result, gate_messages, precision))
     for message in gate_messages:
         note(message)
     return exit_code(run.result, run.gate, args.exit_zero)
 
 
-def _render(fmt: str, args, result, gate_messages: tuple[str, ...]) -> str:
+def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: int) -> str:
     if args.statistics:
         from alignment_plan.reporters import concise
 
@@ -76,7 +76,7 @@ def _render(fmt: str, args, result, gate_messages: tuple[str, ...]) -> str:
         from alignment_plan.reporters import text as text_report
 
         color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty())
-        return text_report.render(result, color=color, show_plans=not args.no_plans)
+        return text_report.render(result, color=color, show_plans=not args.no_plans, precision=precision)
     if fmt == "concise":
         from alignment_plan.reporters import concise
 

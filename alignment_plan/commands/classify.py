@@ -100,10 +100,10 @@ def unknown_options(result, lenses: set[str], binds: dict[str, set[str]]) -> str
 
 
 def run(args) -> int:
-    from alignment_plan.commands.console import exit_code, fail, note, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.console import exit_code, fail, inputs_of, note, warn_if_nothing_checked, write_output
     from alignment_plan.commands.options import open_project
     from alignment_plan.project.project import ProjectError
-    from alignment_plan.reporters import classification as report
+    from alignment_plan.reporters import classification, json_report
 
     binds = parse_binds(args.bind)
     if isinstance(binds, str):
@@ -122,6 +122,9 @@ def run(args) -> int:
     if problem:
         return fail(problem)
     result = narrow(result, lenses, binds, args.reading)
-    text = report.render_json(result) if args.format == "json" else report.render_text(result, matrix=args.matrix)
-    write_output(text, args.output)
+    if args.format == "json":
+        text = json_report.render_classify(result)
+    else:
+        text = classification.render_text(result, matrix=args.matrix)
+    write_output(text, args.output, inputs_of(run, args))
     return exit_code(result)

@@ -8,7 +8,11 @@ configuration, I/O or internal errors. `exit_code` is the one place a result bec
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+# `OutputError` is raised by `write_output`; `cli.main` imports it from here and catches it.
+from alignment_plan.reporters.output import OutputError, write_file  # noqa: F401
 
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -23,14 +27,19 @@ def note(message: str) -> None:
     print(f"alignment-plan: {message}", file=sys.stderr)
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Write to `path` (exactly as given) or to standard output."""
+def write_output(text: str, path: str | None, inputs: Iterable[Path | str] = ()) -> None:
+    """Write to standard output, or to `path` (exactly as given) atomically and never over one
+    of `inputs`; raises `OutputError`, which `cli.main` turns into exit code 2."""
     if path is None or path == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_file(Path(path), text, [Path(p) for p in inputs])
+
+
+def inputs_of(run, args) -> list[Path]:
+    """What a run read, and every path the command line named: never to be written over."""
+    return [*run.inputs, *getattr(args, "paths", ()), *([args.config] if getattr(args, "config", None) else [])]
 
 
 def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:

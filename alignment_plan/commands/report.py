@@ -50,7 +50,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from alignment_plan.commands.console import exit_code, fail, note, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.console import exit_code, fail, inputs_of, note, warn_if_nothing_checked, write_output
     from alignment_plan.commands.options import open_project
     from alignment_plan.project.project import ProjectError
 
@@ -64,6 +64,7 @@ def run(args) -> int:
     except ProjectError as error:
         return fail(str(error))
     result, precision = run.result, project.settings.precision
+    inputs = inputs_of(run, args) + ([args.compare] if args.compare is not None else [])
     warn_if_nothing_checked(result.files, args.paths or project.roots())
     for message in run.notes:
         note(message)
@@ -84,14 +85,12 @@ def run(args) -> int:
         from alignment_plan.reporters import html
 
         directory = Path(args.directory or DEFAULT_DIRECTORY)
-        if directory.exists() and not directory.is_dir():
-            return fail(f"`{directory}` exists and is not a directory")
-        written = html.write_site(result, directory, delta=delta, precision=precision, title=args.title)
+        written = html.write_site(result, directory, delta=delta, precision=precision, title=args.title, inputs=inputs)
         print(
             f"wrote HTML report to {directory / 'index.html'} ({len(written)} page{'s' if len(written) != 1 else ''})"
         )
     else:
-        write_output(render(args, result, delta, precision), args.output)
+        write_output(render(args, result, delta, precision), args.output, inputs)
 
     if result.has_errors and not result.file_errors:
         count = sum(1 for d in result.diagnostics if d.severity.value == "error")

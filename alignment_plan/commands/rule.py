@@ -11,7 +11,9 @@ def register(subparsers) -> None:
     )
     parser.add_argument("code", nargs="?", help="rule code or name; omit with --all")
     parser.add_argument("--all", action="store_true", help="list every rule")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="markdown: the rules' documentation page"
+    )
     parser.set_defaults(run=run)
 
 
@@ -23,6 +25,10 @@ def run(args) -> int:
         rules = sorted(RULES.values(), key=lambda r: r.code)
         if args.format == "json":
             write_output(json.dumps([_rule_dict(r) for r in rules], indent=2) + "\n", None)
+        elif args.format == "markdown":
+            from alignment_plan.rules.documentation import render_markdown
+
+            write_output(render_markdown(rules), None)
         else:
             width = max(len(r.name) for r in rules)
             write_output(
@@ -39,6 +45,10 @@ def run(args) -> int:
         return fail(f"unknown rule `{args.code}`{hint}")
     if args.format == "json":
         write_output(json.dumps(_rule_dict(found), indent=2) + "\n", None)
+    elif args.format == "markdown":
+        from alignment_plan.rules.documentation import render_markdown
+
+        write_output(render_markdown([found]), None)
     else:
         write_output(f"{found.code} {found.name} ({found.severity.value})\n\n{found.doc}\n", None)
     return EXIT_OK

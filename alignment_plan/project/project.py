@@ -36,6 +36,7 @@ class Run:
     result: CheckResult  # with the baseline's findings taken out
     gate: tuple[GateFailure, ...]  # the coverage thresholds missed
     notes: tuple[str, ...] = ()  # for standard error: baseline written, findings fixed since
+    inputs: tuple[Path, ...] = ()  # every file the run read: plans, imports, configuration, baseline
 
 
 @attrs.frozen
@@ -109,15 +110,18 @@ class Project:
             file_ignores=ignores,
         )
 
-    def check(self, paths: Sequence[Path] = (), *, dependents: bool = True) -> CheckResult:
+    def check(
+        self, paths: Sequence[Path] = (), *, dependents: bool = True, workspace: Workspace | None = None
+    ) -> CheckResult:
         """Every selected file checked, without the baseline or the gate."""
-        workspace = self.workspace()
+        workspace = workspace or self.workspace()
         files = self.select(self.roots(paths), workspace, named=bool(paths), dependents=dependents)
         return check_files(files, workspace, self.options(files, workspace))
 
     def run(self, paths: Sequence[Path] = (), *, dependents: bool = True, update_baseline: bool = False) -> Run:
         """`check`, with the baseline applied (written first when missing or asked) and the gate."""
-        result = self.check(paths, dependents=dependents)
+        workspace = self.workspace()
+        result = self.check(paths, dependents=dependents, workspace=workspace)
         notes: list[str] = []
         if self.settings.baseline:
             result, notes = self._with_baseline(result, update_baseline)
@@ -126,7 +130,10 @@ class Project:
                 "`--update-baseline` needs a baseline file: `--baseline FILE` or `baseline` in the configuration"
             )
         gate = coverage_gate(result.plans, self.settings.fail_under, self.settings.fail_under_step)
-        return Run(result=result, gate=gate, notes=tuple(notes))
+        inputs = [*workspace.files_read(), *([self.settings.config_file] if self.settings.config_file else [])]
+        if self.settings.baseline:
+            inputs.append(self.baseline_path())
+        return Run(result=result, gate=gate, notes=tuple(notes), inputs=tuple(inputs))
 
     def baseline_path(self) -> Path:
         where = Path(self.settings.baseline or "")

@@ -35,7 +35,8 @@ def render_text(entries: tuple[CatalogEntry, ...]) -> str:
     return "\n".join(out)
 
 
-def render_json(entries: tuple[CatalogEntry, ...]) -> str:
+def render_json(entries: tuple[CatalogEntry, ...], files: tuple[str, ...] = ()) -> str:
+    """The entries, and the files they were read from (`files`: the plan files the run selected)."""
     items = [
         {
             "kind": e.kind,
@@ -49,4 +50,4 @@ def render_json(entries: tuple[CatalogEntry, ...]) -> str:
         }
         for e in entries
     ]
-    return json.dumps({"entries": items}, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({"files": list(files), "entries": items}, indent=2, ensure_ascii=False) + "\n"

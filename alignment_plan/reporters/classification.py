@@ -1,15 +1,12 @@
-"""Classification reporter: scenario tables and label checks as text or one JSON document.
+"""Classification reporter: scenario tables and label checks as text.
 
 Receives a `CheckResult` (its `scenarios` and `label_checks`, and the findings of the
-scenarios family) and only formats it. The JSON document follows
-`schemas/classify.schema.json`.
+scenarios family) and only formats it. The JSON document of `classify` is written by
+`json_report.classify_document`.
 """
 
 from __future__ import annotations
 
-import json
-
-from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity
 from alignment_plan.results.model import CheckResult, CombinationResult, LabelCheckResult, ScenarioResult, VerdictResult
 
@@ -53,7 +50,7 @@ def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
     return out
 
 
-def _label(scenario: ScenarioResult) -> str | None:
+def first_label(scenario: ScenarioResult) -> str | None:
     return scenario.labels[0] if scenario.labels else None
 
 
@@ -63,7 +60,7 @@ def _value(value: bool) -> str:
 
 def render_scenario(scenario: ScenarioResult) -> list[str]:
     """One scenario: its story, then one row per lens, bindings and reading."""
-    label = _label(scenario)
+    label = first_label(scenario)
     head = f"scenario {scenario.name} ({scenario.file}:{scenario.line})"
     if scenario.refines:
         head += f" refines {scenario.refines}"
@@ -101,7 +98,7 @@ def render_matrix(scenarios: tuple[ScenarioResult, ...]) -> list[str]:
         keys = list(dict.fromkeys((v.lens, v.heuristic, v.bindings, v.reading) for s in group for v in s.verdicts))
         cells = [{(v.lens, v.heuristic, v.bindings, v.reading): v for v in s.verdicts} for s in group]
         header = ("lens", "bindings", "reading") + tuple(
-            s.name + (f" ({_label(s)})" if _label(s) else "") for s in group
+            s.name + (f" ({first_label(s)})" if first_label(s) else "") for s in group
         )
         rows = [header]
         for key in keys:
@@ -148,7 +145,8 @@ def render_label_check(check: LabelCheckResult) -> list[str]:
     return out + [""]
 
 
-def _findings(result: CheckResult) -> list:
+def scenario_findings(result: CheckResult) -> list:
+    """The findings of the scenarios family, which `classify` reports."""
     return [d for d in result.diagnostics if d.code.startswith(SCENARIO_FAMILY)]
 
 
@@ -164,7 +162,7 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
             out += render_scenario(scenario)
     for check in result.label_checks:
         out += render_label_check(check)
-    findings = _findings(result)
+    findings = scenario_findings(result)
     for d in findings:
         out.append(f"{d.severity.value}[{d.code}] {d.span.file}:{d.span.line}:{d.span.column}: {d.message}")
     if findings:
@@ -183,81 +181,3 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
         line += f"; {errors} error{'s' if errors != 1 else ''} (run `alignment-plan check` to see them)"
     out.append(line)
     return "\n".join(out) + "\n"
-
-
-# JSON ---------------------------------------------------------------------------------
-
-
-def _combination_document(c: CombinationResult) -> dict:
-    return {"lens": c.lens, "heuristic": c.heuristic, "bindings": dict(c.bindings), "reading": c.reading}
-
-
-def verdict_document(v: VerdictResult) -> dict:
-    return {
-        "lens": v.lens,
-        "heuristic": v.heuristic,
-        "bindings": dict(v.bindings),
-        "reading": v.reading,
-        "verdict": v.verdict,
-        "possible": list(v.possible),
-        "legacy": v.legacy,
-        "depends_on": list(v.depends_on),
-        "probabilities": dict(v.probabilities) if v.probabilities is not None else None,
-        "matches_label": v.matches_label,
-    }
-
-
-def scenario_document(s: ScenarioResult) -> dict:
-    return {
-        "name": s.name,
-        "title": s.title,
-        "file": s.file,
-        "line": s.line,
-        "refines": s.refines,
-        "label": _label(s),
-        "labels": list(s.labels),
-        "facts": dict(s.facts),
-        "priors": dict(s.priors),
-        "sources": list(s.sources),
-        "verdicts": [verdict_document(v) for v in s.verdicts],
-    }
-
-
-def label_check_document(check: LabelCheckResult) -> dict:
-    return {
-        "file": check.file,
-        "labels": dict(check.labels),
-        "reproduced_by": {
-            "real": [_combination_document(c) for c in check.real],
-            "heuristic": [_combination_document(c) for c in check.heuristic],
-        },
-        "unreproducible": list(check.unreproducible),
-        "conflict": {"kind": check.conflict_kind, "scenarios": list(check.conflict)} if check.conflict_kind else None,
-    }
-
-
-def document(result: CheckResult) -> dict:
-    return {
-        "version": __version__,
-        "files": list(result.files),
-        "scenarios": [scenario_document(s) for s in result.scenarios],
-        "label_checks": [label_check_document(c) for c in result.label_checks],
-        "diagnostics": [
-            {
-                "code": d.code,
-                "rule": d.rule,
-                "severity": d.severity.value,
-                "message": d.message,
-                "file": d.span.file,
-                "line": d.span.line,
-                "column": d.span.column,
-                "help": d.help,
-            }
-            for d in _findings(result)
-        ],
-        "file_errors": [{"file": e.file, "message": e.message} for e in result.file_errors],
-    }
-
-
-def render_json(result: CheckResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -12,6 +12,7 @@ from itertools import groupby
 
 from alignment_plan.diagnostics import Diagnostic, Severity
 from alignment_plan.reporters.text import summary_line
+from alignment_plan.results.coverage import DEFAULT_PRECISION
 from alignment_plan.results.model import CheckResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -72,7 +73,7 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def render_summary(result: CheckResult, gate_failures: tuple[str, ...] = ()) -> str:
+def render_summary(result: CheckResult, gate_failures: tuple[str, ...] = (), precision: int = DEFAULT_PRECISION) -> str:
     """The job summary: counts, every finding, coverage per plan, gate failures."""
     out = ["## alignment-plan", "", summary_line(result), ""]
     if result.suppressed or result.baselined:
@@ -94,7 +95,7 @@ def render_summary(result: CheckResult, gate_failures: tuple[str, ...] = ()) -> 
         for plan in result.plans:
             uncovered = [fm.name for fm in plan.failure_modes if fm.out_of_scope is None and not fm.covered]
             out.append(
-                f"| {_cell(plan.name)} | `{_cell(plan.file)}` | {plan.covered}/{plan.total} ({plan.coverage.display()}) | "
+                f"| {_cell(plan.name)} | `{_cell(plan.file)}` | {plan.covered}/{plan.total} ({plan.coverage.display(precision)}) | "
                 f"{_cell(', '.join(uncovered)) or '-'} |"
             )
         out.append("")

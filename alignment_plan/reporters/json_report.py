@@ -1,20 +1,37 @@
-"""JSON reporter: one document in the shape of `schemas/check.schema.json`."""
+"""JSON reporter: a `CheckResult` (and a `Delta`) in, the JSON documents out.
+
+`check --format json` follows `schemas/check.schema.json`, `report --format json`
+`schemas/report.schema.json` (the same document with scenarios and a delta) and
+`classify --format json` `schemas/classify.schema.json`. Every one of them serializes a
+finding with `diagnostic_document`, with its end position, related spans and help.
+"""
 
 from __future__ import annotations
 
 import json
 
 from alignment_plan import __version__
-from alignment_plan.diagnostics import Severity, Span
+from alignment_plan.diagnostics import Diagnostic, Severity, Span
+from alignment_plan.reporters.classification import first_label, scenario_findings
+from alignment_plan.reporters import wording
 from alignment_plan.reporters.explain import explanation_document
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import (
     CheckResult,
+    CombinationResult,
     CoverageChange,
     Delta,
+    FileError,
+    LabelCheckResult,
     OwnerState,
     PlanResult,
+    ScenarioResult,
+    VerdictResult,
 )
+
+
+def dump(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _position(span: Span) -> dict:
@@ -25,6 +42,23 @@ def _position(span: Span) -> dict:
         "end_line": span.end_line,
         "end_column": span.end_column,
     }
+
+
+def diagnostic_document(d: Diagnostic) -> dict:
+    """One finding, as every JSON output writes it."""
+    return {
+        "code": d.code,
+        "rule": d.rule,
+        "severity": d.severity.value,
+        "message": d.message,
+        **_position(d.span),
+        "help": d.help,
+        "related": [{"message": r.message, **_position(r.span)} for r in d.related],
+    }
+
+
+def file_error_document(error: FileError) -> dict:
+    return {"file": error.file, "message": error.message}
 
 
 def plan_document(plan: PlanResult) -> dict:
@@ -50,7 +84,7 @@ def plan_document(plan: PlanResult) -> dict:
                 "possible_owners": list(fm.possible_owners),
                 "depends_on": list(fm.depends_on),
                 "covered": fm.covered,
-                "coverage_state": fm.coverage_state,
+                "coverage_state": wording.coverage_state(fm),
                 "covered_by": list(fm.covered_by),
                 "covered_from": fm.covered_from,
                 "backed_up_by": list(fm.backed_up_by),
@@ -98,28 +132,83 @@ def document(result: CheckResult) -> dict:
         "version": __version__,
         "files": list(result.files),
         "summary": counts,
-        "diagnostics": [
-            {
-                "code": d.code,
-                "rule": d.rule,
-                "severity": d.severity.value,
-                "message": d.message,
-                **_position(d.span),
-                "help": d.help,
-                "related": [{"message": r.message, **_position(r.span)} for r in d.related],
-            }
-            for d in result.diagnostics
-        ],
+        "diagnostics": [diagnostic_document(d) for d in result.diagnostics],
         "plans": [plan_document(plan) for plan in result.plans],
-        "file_errors": [{"file": e.file, "message": e.message} for e in result.file_errors],
+        "file_errors": [file_error_document(e) for e in result.file_errors],
     }
 
 
 def render(result: CheckResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return dump(document(result))
 
 
-# `report --format json`: the same document, plus `scenarios` and `label_checks` (as
+# `classify --format json`: scenarios, label checks and the findings of the scenarios family.
+
+
+def _combination_document(c: CombinationResult) -> dict:
+    return {"lens": c.lens, "heuristic": c.heuristic, "bindings": dict(c.bindings), "reading": c.reading}
+
+
+def verdict_document(v: VerdictResult) -> dict:
+    return {
+        "lens": v.lens,
+        "heuristic": v.heuristic,
+        "bindings": dict(v.bindings),
+        "reading": v.reading,
+        "verdict": v.verdict,
+        "possible": list(v.possible),
+        "legacy": v.legacy,
+        "depends_on": list(v.depends_on),
+        "probabilities": dict(v.probabilities) if v.probabilities is not None else None,
+        "matches_label": v.matches_label,
+    }
+
+
+def scenario_document(s: ScenarioResult) -> dict:
+    return {
+        "name": s.name,
+        "title": s.title,
+        "file": s.file,
+        "line": s.line,
+        "refines": s.refines,
+        "label": first_label(s),
+        "labels": list(s.labels),
+        "facts": dict(s.facts),
+        "priors": dict(s.priors),
+        "sources": list(s.sources),
+        "verdicts": [verdict_document(v) for v in s.verdicts],
+    }
+
+
+def label_check_document(check: LabelCheckResult) -> dict:
+    return {
+        "file": check.file,
+        "labels": dict(check.labels),
+        "reproduced_by": {
+            "real": [_combination_document(c) for c in check.real],
+            "heuristic": [_combination_document(c) for c in check.heuristic],
+        },
+        "unreproducible": list(check.unreproducible),
+        "conflict": {"kind": check.conflict_kind, "scenarios": list(check.conflict)} if check.conflict_kind else None,
+    }
+
+
+def classify_document(result: CheckResult) -> dict:
+    return {
+        "version": __version__,
+        "files": list(result.files),
+        "scenarios": [scenario_document(s) for s in result.scenarios],
+        "label_checks": [label_check_document(c) for c in result.label_checks],
+        "diagnostics": [diagnostic_document(d) for d in scenario_findings(result)],
+        "file_errors": [file_error_document(e) for e in result.file_errors],
+    }
+
+
+def render_classify(result: CheckResult) -> str:
+    return dump(classify_document(result))
+
+
+# `report --format json`: the check document, plus `scenarios` and `label_checks` (as
 # `classify --format json` writes them) when there are scenarios, and
 # `delta` when comparing with a base report (`schemas/report.schema.json`).
 
@@ -174,9 +263,7 @@ def delta_document(delta: Delta) -> dict:
 
 def report_document(result: CheckResult, delta: Delta | None = None) -> dict:
     found = document(result)
-    if result.scenarios and "scenarios" not in found:
-        from alignment_plan.reporters.classification import label_check_document, scenario_document
-
+    if result.scenarios:
         found["scenarios"] = [scenario_document(s) for s in result.scenarios]
         found["label_checks"] = [label_check_document(c) for c in result.label_checks]
     if delta is not None:
@@ -185,4 +272,4 @@ def report_document(result: CheckResult, delta: Delta | None = None) -> dict:
 
 
 def render_report(result: CheckResult, delta: Delta | None = None) -> str:
-    return json.dumps(report_document(result, delta), indent=2, ensure_ascii=False) + "\n"
+    return dump(report_document(result, delta))

@@ -12,27 +12,16 @@ from __future__ import annotations
 import html
 import re
 
-from alignment_plan.reporters.report_text import (
-    coverage_word,
-    missing_text,
-    statuses,
-)
+from alignment_plan.reporters import wording
 from alignment_plan.reporters.text import summary_line
 from alignment_plan.results.coverage import total_of
-from alignment_plan.results.model import (
-    CheckResult,
-    CoverageChange,
-    Delta,
-    FailureModeResult,
-    OwnerState,
-    PlanDelta,
-    PlanResult,
-)
+from alignment_plan.results.model import CheckResult, Delta, PlanDelta, PlanResult
 
 MAX_CHARS = 60_000  # a GitHub comment holds 65,536
 _PLAIN = re.compile(r"[A-Za-z0-9_./:-]+")
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&$])")
-_MARKS = {"yes": "✅ yes", "no": "❌ no", "partly": "⚠️ partly", "out of scope": "➖ out of scope"}
+_MARKS = {wording.COVERED: "✅", wording.UNCOVERED: "❌", wording.PARTLY: "⚠️", wording.OUT_OF_SCOPE: "➖"}
+_DELTA_MARKS = {"newly_uncovered": "❌ ", "newly_covered": "✅ ", "scoped_out": "➖ ", "owner": "🔀 "}
 
 
 def escape(text: str) -> str:
@@ -50,10 +39,7 @@ def names(items) -> str:
     return ", ".join(code(item) for item in items)
 
 
-def owner_cell(state: FailureModeResult | OwnerState) -> str:
-    if state.owner == "operationalize":
-        return f"{code('operationalize')} (open: " + " or ".join(code(o) for o in state.possible_owners) + ")"
-    return code(state.owner)
+MARKUP = wording.Markup(name=code, quote=code, step=code, text=escape, strong=lambda text: f"**{text}**", arrow="→")
 
 
 def table(headings: tuple[str, ...], rows: list[tuple[str, ...]], align: str) -> list[str]:
@@ -61,56 +47,25 @@ def table(headings: tuple[str, ...], rows: list[tuple[str, ...]], align: str) ->
     return out + ["| " + " | ".join(row) + " |" for row in rows]
 
 
-def change_item(change: CoverageChange) -> str:
-    was = {"absent": "new", "covered": "was covered", "uncovered": "was uncovered", "out_of_scope": "was out of scope"}
-    text = f"{code(change.failure_mode)} ({was.get(change.before, escape(change.before))}"
-    if change.missing_in:
-        text += "; no technique in " + names(change.missing_in)
-    return text + ")"
-
-
 def plan_delta_items(plan: PlanDelta) -> list[str]:
     out = []
-    if plan.newly_uncovered:
-        out.append("- ❌ newly uncovered: " + ", ".join(change_item(c) for c in plan.newly_uncovered))
-    if plan.newly_covered:
-        out.append("- ✅ newly covered: " + ", ".join(change_item(c) for c in plan.newly_covered))
-    if plan.scoped_out:
-        out.append("- ➖ newly out of scope: " + ", ".join(change_item(c) for c in plan.scoped_out))
-    for change in plan.owner_changes:
-        out.append(
-            f"- 🔀 owner of {code(change.failure_mode)} changed: {owner_cell(change.before)} → {owner_cell(change.after)}"
-        )
-        out += [f"  - because {reason.describe(code)}" for reason in change.reasons]
-    if plan.added_failure_modes and plan.change != "added":
-        out.append("- now considered: " + names(plan.added_failure_modes))
-    if plan.removed_failure_modes:
-        out.append("- no longer considered: " + names(plan.removed_failure_modes))
+    for item in wording.plan_delta_items(plan, MARKUP):
+        out.append(f"- {_DELTA_MARKS.get(item.kind, '')}{item.label}: {item.body}")
+        out += [f"  - {reason}" for reason in item.reasons]
     return out
 
 
 def delta_section(delta: Delta, precision: int) -> list[str]:
-    before, after = delta.before, delta.after
-    version = f" (alignment-plan {escape(delta.base_version)})" if delta.base_version else ""
     out = [
-        f"## Changes against {code(delta.base)}{version}",
+        f"## Changes against {wording.base_of(delta, MARKUP)}",
         "",
-        (
-            f"Coverage {before.display(precision)} → **{after.display(precision)}** "
-            f"({before.covered}/{before.total} → {after.covered}/{after.total}) · "
-            f"{delta.newly_uncovered} newly uncovered · {delta.newly_covered} newly covered · "
-            f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}"
-        ),
+        f"Coverage {wording.coverage_move(delta.before, delta.after, precision, MARKUP)} · "
+        + " · ".join(wording.delta_counts(delta)),
         "",
     ]
     changed = [p for p in delta.plans if p.change != "unchanged"]
     for plan in changed:
-        figures = ""
-        if plan.before is not None:
-            figures += f": {plan.before.display(precision)}"
-        if plan.after is not None:
-            figures += (" → " if figures else ": ") + plan.after.display(precision)
-        out += [f"**{code(plan.name)}** ({code(plan.file)}), {plan.change}{figures}", ""]
+        out += [wording.plan_change(plan, precision, MARKUP, name=f"**{code(plan.name)}**"), ""]
         items = plan_delta_items(plan)
         out += items + ([""] if items else [])
     if not changed:
@@ -122,7 +77,7 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
     complete = plan.covered == plan.total
     summary = (
         f"<b>{html.escape(plan.name)}</b> in <code>{html.escape(plan.file)}</code>: {plan.coverage.display(precision)} "
-        f"({plan.covered} of {plan.total} covered)"
+        f"({wording.covered_count(plan.coverage)})"
     )
     bindings = ", ".join(f"{code(slot)} = {code(d)}" for slot, d in plan.bindings) or "none"
     out = [
@@ -143,41 +98,29 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
             continue
         row = (
             code(fm.name),
-            owner_cell(fm),
+            wording.owner(fm, MARKUP),
             names(fm.covered_by) or "–",
-            ", ".join(escape(s) for s in statuses(plan, fm.covered_by)) or "–",
-            _MARKS[coverage_word(fm)],
+            ", ".join(escape(s) for s in wording.statuses(plan, fm.covered_by)) or "–",
+            f"{_MARKS[wording.coverage_state(fm)]} {wording.cover_word(fm)}",
         )
         if show_missing:
-            row += (missing_cell(fm),)
+            row += (wording.missing(fm, MARKUP),)
         rows.append(row)
     total = (
         "**TOTAL**",
         "",
-        f"{plan.covered} of {plan.total} covered",
+        wording.covered_count(plan.coverage),
         "",
         f"**{plan.coverage.display(precision)}**",
     )
     rows.append(total + ("",) * (len(headings) - len(total)))
     out += table(headings, rows, "lllll" + ("l" if show_missing else ""))
     if skipped:
-        out += ["", f"{skipped} covered failure mode{'s' if skipped != 1 else ''} skipped."]
+        out += ["", wording.skipped(skipped)]
     out_of_scope = [fm for fm in plan.failure_modes if fm.out_of_scope is not None]
     if out_of_scope:
         out += [""] + [f"- {code(fm.name)} is out of scope: {escape(fm.out_of_scope)}" for fm in out_of_scope]
     return out + ["", "</details>", ""]
-
-
-def missing_cell(fm: FailureModeResult) -> str:
-    """`report_text.missing_text` with names as code spans."""
-    if fm.out_of_scope is not None or fm.covered or fm.owner == "none":
-        return escape(missing_text(fm))
-    parts = []
-    if fm.missing_in:
-        parts.append("no technique in " + names(fm.missing_in))
-    if fm.depends_on:
-        parts.append("deciding facts: " + names(fm.depends_on))
-    return "; ".join(parts)
 
 
 def render(
@@ -196,7 +139,7 @@ def render(
         "",
         (
             f"**{total.display(precision)}** of failure modes covered ({total.covered} of {total.total}) "
-            f"in {count} plan{'s' if count != 1 else ''} · {escape(summary_line(result))}"
+            f"in {wording.plural(count, 'plan')} · {escape(summary_line(result))}"
         ),
         "",
     ]

@@ -1,24 +1,15 @@
 """Coverage report as text: a `CheckResult` (and optionally a `Delta`) in, coverage.py-style
 tables out, one per plan, with a TOTAL row; `--format total` is just the number.
 
-The helpers for cells and percentages are shared with the Markdown and HTML reporters, so
-every format says the same thing in the same words.
+The words come from `wording`, as in the Markdown and HTML reports.
 """
 
 from __future__ import annotations
 
+from alignment_plan.reporters import wording
 from alignment_plan.reporters.text import summary_line
 from alignment_plan.results.coverage import DEFAULT_PRECISION, total_of
-from alignment_plan.vocabulary import STEPS
-from alignment_plan.results.model import (
-    CheckResult,
-    CoverageChange,
-    Delta,
-    FailureModeResult,
-    OwnerChange,
-    PlanDelta,
-    PlanResult,
-)
+from alignment_plan.results.model import CheckResult, Delta, PlanDelta, PlanResult
 
 HEADINGS = ("Failure mode", "Owner", "Covered by", "Status", "Cover")
 
@@ -26,40 +17,6 @@ HEADINGS = ("Failure mode", "Owner", "Covered by", "Status", "Cover")
 def render_total(result: CheckResult, precision: int = DEFAULT_PRECISION) -> str:
     """`--format total`: the total percentage as every other output shows it, without the sign."""
     return total_of(p.coverage for p in result.plans).display(precision).removesuffix("%") + "\n"
-
-
-def owner_text(fm: FailureModeResult) -> str:
-    if fm.owner == "operationalize":
-        return "operationalize (open: " + " | ".join(fm.possible_owners) + ")"
-    return fm.owner
-
-
-def coverage_word(fm: FailureModeResult) -> str:
-    if fm.out_of_scope is not None:
-        return "out of scope"
-    if fm.covered:
-        return "yes"
-    return "partly" if fm.covered_by else "no"
-
-
-def statuses(plan: PlanResult, names: tuple[str, ...]) -> tuple[str, ...]:
-    """The status of each named technique of `plan`, in the same order."""
-    found = {t.name: t.status or "none" for t in plan.techniques}
-    return tuple(found.get(name, "none") for name in names)
-
-
-def missing_text(fm: FailureModeResult) -> str:
-    """What leaves an uncovered failure mode open, in one line: steps lacking a technique and deciding facts."""
-    if fm.out_of_scope is not None or fm.covered:
-        return ""
-    if fm.owner == "none":
-        return "no step owns it: declare it out of scope with a reason, or sharpen the definitions"
-    parts = []
-    if fm.missing_in:
-        parts.append("no technique in " + ", ".join(fm.missing_in))
-    if fm.depends_on:
-        parts.append("deciding facts: " + ", ".join(fm.depends_on))
-    return "; ".join(parts)
 
 
 def bindings_text(plan: PlanResult) -> str:
@@ -70,68 +27,27 @@ def bindings_text(plan: PlanResult) -> str:
 
 
 def delta_lines(delta: Delta, precision: int = 0) -> list[str]:
-    """The delta section as plain lines (text output); user input stays in backticks."""
-    before, after = delta.before, delta.after
-    version = f" (alignment-plan {delta.base_version})" if delta.base_version else ""
+    """The delta section as plain lines; user input in sentences stays in backticks."""
     out = [
-        f"Compared with {delta.base}{version}:",
-        (
-            f"  coverage {before.display(precision)} -> "
-            f"{after.display(precision)} "
-            f"({before.covered}/{before.total} -> {after.covered}/{after.total}); "
-            f"{delta.newly_uncovered} newly uncovered, {delta.newly_covered} newly covered, "
-            f"{delta.owner_changes} owner change{'s' if delta.owner_changes != 1 else ''}"
-        ),
+        f"Compared with {wording.base_of(delta)}:",
+        f"  coverage {wording.coverage_move(delta.before, delta.after, precision)}; "
+        + ", ".join(wording.delta_counts(delta)),
     ]
     for plan in delta.plans:
         if plan.change == "unchanged":
             continue
-        figures = ""
-        if plan.before is not None:
-            figures += f", {plan.before.display(precision)}"
-        if plan.after is not None:
-            figures += (
-                (" -> " if figures else ", ") + plan.after.display(precision)
-            )
-        out.append(f"  plan {plan.name} ({plan.file}): {plan.change}{figures}")
+        out.append(f"  plan {wording.plan_change(plan, precision)}")
         out += ["    " + line for line in plan_delta_lines(plan)]
     if not any(p.change != "unchanged" for p in delta.plans):
         out.append("  no plan changed")
     return out + [""]
 
 
-def coverage_change_text(change: CoverageChange) -> str:
-    was = {"absent": "new", "covered": "was covered", "uncovered": "was uncovered", "out_of_scope": "was out of scope"}
-    text = f"{change.failure_mode} ({was.get(change.before, change.before)}"
-    if change.missing_in:
-        text += "; no technique in " + ", ".join(change.missing_in)
-    return text + ")"
-
-
-def owner_change_text(change: OwnerChange) -> str:
-    def side(state) -> str:
-        if state.owner == "operationalize":
-            return "operationalize (open: " + " | ".join(state.possible_owners) + ")"
-        return state.owner
-
-    return f"{change.failure_mode}: {side(change.before)} -> {side(change.after)}"
-
-
 def plan_delta_lines(plan: PlanDelta) -> list[str]:
     out = []
-    if plan.newly_uncovered:
-        out.append("newly uncovered: " + ", ".join(coverage_change_text(c) for c in plan.newly_uncovered))
-    if plan.newly_covered:
-        out.append("newly covered: " + ", ".join(coverage_change_text(c) for c in plan.newly_covered))
-    if plan.scoped_out:
-        out.append("newly out of scope: " + ", ".join(coverage_change_text(c) for c in plan.scoped_out))
-    for change in plan.owner_changes:
-        out.append("owner changed: " + owner_change_text(change))
-        out += ["  because " + reason.message for reason in change.reasons]
-    if plan.added_failure_modes and plan.change != "added":
-        out.append("now considered: " + ", ".join(plan.added_failure_modes))
-    if plan.removed_failure_modes:
-        out.append("no longer considered: " + ", ".join(plan.removed_failure_modes))
+    for item in wording.plan_delta_items(plan):
+        out.append(f"{item.label}: {item.body}")
+        out += ["  " + reason for reason in item.reasons]
     return out
 
 
@@ -142,9 +58,9 @@ def plan_rows(plan: PlanResult, show_missing: bool, skip_covered: bool) -> tuple
             skipped += 1
             continue
         covered_by = ", ".join(fm.covered_by) or "-"
-        status = ", ".join(statuses(plan, fm.covered_by)) or "-"
-        row = (fm.name, owner_text(fm), covered_by, status, coverage_word(fm))
-        rows.append(row + ((missing_text(fm),) if show_missing else ()))
+        status = ", ".join(wording.statuses(plan, fm.covered_by)) or "-"
+        row = (fm.name, wording.owner(fm), covered_by, status, wording.cover_word(fm))
+        rows.append(row + ((wording.missing(fm),) if show_missing else ()))
     return rows, skipped
 
 
@@ -159,7 +75,7 @@ def render_plan(plan: PlanResult, precision: int, show_missing: bool, skip_cover
     total = (
         "TOTAL",
         "",
-        f"{plan.covered} of {plan.total} covered",
+        wording.covered_count(plan.coverage),
         "",
         plan.coverage.display(precision),
     )
@@ -172,7 +88,7 @@ def render_plan(plan: PlanResult, precision: int, show_missing: bool, skip_cover
             out.append(rule)
         out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if skipped:
-        out += ["", f"{skipped} covered failure mode{'s' if skipped != 1 else ''} skipped."]
+        out += ["", wording.skipped(skipped)]
     return out + [""]
 
 
@@ -195,7 +111,7 @@ def render(
     count = len(result.plans)
     out += [
         (
-            f"TOTAL: {total.covered} of {total.total} failure modes covered in {count} plan{'s' if count != 1 else ''}: "
+            f"TOTAL: {total.covered} of {total.total} failure modes covered in {wording.plural(count, 'plan')}: "
             f"{total.display(precision)}"
         ),
         "",

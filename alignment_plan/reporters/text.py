@@ -4,6 +4,8 @@ ownership table per plan and a summary line."""
 from __future__ import annotations
 
 from alignment_plan.diagnostics import Diagnostic, Severity
+from alignment_plan.reporters import wording
+from alignment_plan.results.coverage import DEFAULT_PRECISION
 from alignment_plan.results.model import CheckResult, PlanResult
 
 _COLORS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
@@ -38,20 +40,19 @@ def render_diagnostic(diagnostic: Diagnostic, lines: tuple[str, ...], style: _St
     return out + [""]
 
 
-def _owner_cell(row) -> str:
-    if row.owner == "operationalize":
-        return "operationalize (open: " + " | ".join(row.possible_owners) + ")"
-    return row.owner
+def render_diagnostics(diagnostics, lines: tuple[str, ...], color: bool = False) -> str:
+    """Diagnostics of one file whose text is `lines`, as `render` shows them."""
+    style = _Style(color)
+    return "".join(line + "\n" for diagnostic in diagnostics for line in render_diagnostic(diagnostic, lines, style))
 
 
-def render_plan(plan: PlanResult, show_missing: bool = True) -> list[str]:
+def render_plan(plan: PlanResult, show_missing: bool = True, precision: int = DEFAULT_PRECISION) -> list[str]:
     bindings = ", ".join(f"{slot} = {definition}" for slot, definition in plan.bindings) or "no bindings"
     out = [f"plan {plan.name} ({plan.file}:{plan.line}): {bindings}"]
     rows = [("failure mode", "owner", "covered", "covered by")]
     for fm in plan.failure_modes:
-        covered = "out of scope" if fm.out_of_scope is not None else ("yes" if fm.covered else "no")
-        rows.append((fm.name, _owner_cell(fm), covered, ", ".join(fm.covered_by) or "-"))
-    rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", plan.coverage.display()))
+        rows.append((fm.name, wording.owner(fm), wording.cover_word(fm), ", ".join(fm.covered_by) or "-"))
+    rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", plan.coverage.display(precision)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         if index in (1, len(rows) - 1):
@@ -79,7 +80,9 @@ def summary_line(result: CheckResult) -> str:
     return line
 
 
-def render(result: CheckResult, color: bool = False, show_plans: bool = True) -> str:
+def render(
+    result: CheckResult, color: bool = False, show_plans: bool = True, precision: int = DEFAULT_PRECISION
+) -> str:
     style = _Style(color)
     out: list[str] = []
     for error in result.file_errors:
@@ -88,6 +91,6 @@ def render(result: CheckResult, color: bool = False, show_plans: bool = True) ->
         out += render_diagnostic(diagnostic, result.source_lines(diagnostic.span.file), style)
     if show_plans:
         for plan in result.plans:
-            out += render_plan(plan)
+            out += render_plan(plan, precision=precision)
     out.append(summary_line(result))
     return "\n".join(out) + "\n"

@@ -38,16 +38,6 @@ class FailureModeResult:
     backed_up_by: tuple[str, ...] = ()  # techniques backing it up from a step that does not own it
     explanation: Explanation | None = None  # why this owner and this coverage
 
-    @property
-    def coverage_state(self) -> str:
-        """The one word every output uses: `yes`, `partly` (some possible owners lack a
-        technique), `no` or `out of scope`."""
-        if self.out_of_scope is not None:
-            return "out of scope"
-        if self.covered:
-            return "yes"
-        return "partly" if self.covered_by else "no"
-
 
 @attrs.frozen
 class TechniqueResult:

@@ -13,12 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
-from typing import TYPE_CHECKING
-
 from alignment_plan.diagnostics import Diagnostic, Related, Severity, Span
-
-if TYPE_CHECKING:
-    from alignment_plan.rules.context import ModuleContext
 
 
 @attrs.frozen
@@ -34,7 +29,7 @@ class Rule:
     code: str
     name: str
     severity: Severity
-    check: Callable[[ModuleContext], Iterator[Finding]]
+    check: Callable[..., Iterator[Finding]]  # called with one `rules.context.ModuleContext`
 
     @property
     def doc(self) -> str:
@@ -73,7 +68,7 @@ def find_rule(code_or_name: str) -> Rule | None:
 
 
 def run_rules(
-    context: ModuleContext, codes: Iterable[str], severities: Mapping[str, Severity] | None = None
+    context, codes: Iterable[str], severities: Mapping[str, Severity] | None = None
 ) -> list[Diagnostic]:
     """The findings of the rules with these `codes` on one file, stamped and sorted."""
     severities = severities or {}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from alignment_plan.diagnostics import Severity
 from alignment_plan.rules.registry import Finding, rule
+from alignment_plan.syntax.nodes import SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE
 
 
-@rule("AP001", "syntax-error", Severity.ERROR)
+@rule(SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE, Severity.ERROR)
 def syntax_error(context):
     """The file does not follow the grammar of the language.
 

@@ -1,7 +1,8 @@
 """The syntax tree: frozen attrs nodes produced by `alignment_plan.syntax`.
 
 Every node carries the `Span` it was written at. Sequences are tuples. Nothing here
-knows about lark, resolution or meaning.
+knows about lark, resolution or meaning. At the end, the concrete tree (`Syntax`, every
+token kept as written) that the formatter reads.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import attrs
 
 from alignment_plan.diagnostics import Span
-
-
 
 @attrs.frozen
 class Name:
@@ -257,6 +256,10 @@ class Comment:
     span: Span
 
 
+# The rule that reports `SyntaxProblem`s; the formatter reports them under it too.
+SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE = "AP001", "syntax-error"
+
+
 @attrs.frozen
 class SyntaxProblem:
     """A syntax error found by the parser, kept as data for the `syntax-error` rule."""
@@ -275,3 +278,24 @@ class Module:
     declarations: tuple[Declaration, ...]
     comments: tuple[Comment, ...]
     problems: tuple[SyntaxProblem, ...]
+
+
+# Concrete syntax ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Token:
+    """A token exactly as written: its terminal (`NAME`, `STRING`, `LBRACE`, …) and text."""
+
+    kind: str
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class Syntax:
+    """A grammar rule as written, keywords, punctuation and parentheses included: what
+    the abstract nodes above drop and a formatter must keep."""
+
+    rule: str
+    children: tuple[Syntax | Token, ...]

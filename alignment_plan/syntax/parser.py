@@ -3,6 +3,8 @@
 `parse_module(path, text)` always returns a `nodes.Module`. Syntax errors become
 `SyntaxProblem`s; after each error the broken top-level declaration is blanked out
 (keeping every position) and parsing resumes, so one run reports several errors.
+`parse_concrete(path, text)` parses the same grammar keeping every token, for the
+formatter.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
-from alignment_plan.syntax.transformer import to_module
+from alignment_plan.syntax.transformer import to_concrete, to_module
 
 _TOP_LEVEL = re.compile(
     r"^(use|fact|slot|definition|failure_mode|heuristic|lens|plan|scenario|prior)\b", re.MULTILINE
@@ -43,13 +45,14 @@ def grammar_text() -> str:
 
 
 @functools.cache
-def _parser() -> lark.Lark:
+def _parser(keep_all_tokens: bool = False) -> lark.Lark:
     return lark.Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
+        keep_all_tokens=keep_all_tokens,
         cache=True,  # LALR tables are cached in the temp directory, keyed by grammar and options
     )
 
@@ -169,6 +172,15 @@ def parse_module(path: str, text: str) -> nodes.Module:
             continue
         return to_module(path, tree, comments, problems)
     return nodes.Module(path=path, uses=(), declarations=(), comments=(), problems=tuple(problems))
+
+
+def parse_concrete(path: str, text: str) -> nodes.Syntax | None:
+    """The concrete tree of `text`, every token kept; None when `text` does not parse
+    (`parse_module` says why)."""
+    try:
+        return to_concrete(path, _parser(keep_all_tokens=True).parse(text))
+    except UnexpectedInput:
+        return None
 
 
 def _parse_collecting(parser: lark.Lark, source: str, comments: list):

@@ -1,6 +1,8 @@
 """Syntax stage, second half: lark tree to attrs nodes (`alignment_plan.syntax.nodes`).
 
-All conversion from lark positions to `Span` happens in `span_of`.
+`to_module` gives the abstract nodes the checker reads; `to_concrete` the concrete tree
+(`nodes.Syntax`) the formatter reads. All conversion from lark positions to `Span`
+happens in `span_of`; string escapes are read in `unescape`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,24 @@ from alignment_plan.diagnostics import Span
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)")
+
+
+def unescape(body: str, unknown=lambda offset, escape: None) -> str:
+    """The value of a string literal whose text between the quotes is `body`.
+
+    `unknown(offset, escape)` is told of each escape the language does not have (offset
+    in `body` of its backslash); such an escape stands for its own letters."""
+
+    def replace(match: re.Match) -> str:
+        escape = match.group(1)
+        if escape[0] == "u" and len(escape) == 5:
+            return chr(int(escape[1:], 16))
+        if escape in _ESCAPES:
+            return _ESCAPES[escape]
+        unknown(match.start(), escape)
+        return escape
+
+    return _ESCAPE.sub(replace, body)
 
 
 def span_of(path: str, item) -> Span:
@@ -39,24 +59,17 @@ class _ToNodes(Transformer):
     def _text(self, token: Token) -> nodes.Text:
         span = span_of(self.path, token)
 
-        def unescape(match: re.Match) -> str:
-            escape = match.group(1)
-            if escape[0] == "u" and len(escape) == 5:
-                return chr(int(escape[1:], 16))
-            if escape in _ESCAPES:
-                return _ESCAPES[escape]
-            offset = match.start() + 1  # past the opening quote
-            where = Span(self.path, span.line, span.column + offset, span.line, span.column + offset + 2)
+        def unknown(offset: int, escape: str) -> None:
+            column = span.column + offset + 1  # past the opening quote
             self.problems.append(
                 nodes.SyntaxProblem(
                     message=f"unknown escape `\\{escape}` in string",
-                    span=where,
+                    span=Span(self.path, span.line, column, span.line, column + 2),
                     help='use one of `\\"`, `\\\\`, `\\n`, `\\t`, `\\r` or `\\uXXXX`',
                 )
             )
-            return escape
 
-        return nodes.Text(_ESCAPE.sub(unescape, str(token)[1:-1]), span)
+        return nodes.Text(unescape(str(token)[1:-1], unknown), span)
 
     def _span(self, meta) -> Span:
         return span_of(self.path, meta)
@@ -334,4 +347,17 @@ def to_module(path: str, tree: Tree, comments, problems) -> nodes.Module:
             nodes.Comment(str(token), span_of(path, token)) for token in comments
         ),
         problems=tuple(problems) + tuple(converter.problems),
+    )
+
+
+def to_concrete(path: str, tree: Tree) -> nodes.Syntax:
+    """The concrete tree of a parse made with every token kept (`keep_all_tokens`)."""
+    return nodes.Syntax(
+        rule=str(tree.data),
+        children=tuple(
+            nodes.Token(child.type, str(child), span_of(path, child))
+            if isinstance(child, Token)
+            else to_concrete(path, child)
+            for child in tree.children
+        ),
     )
