@@ -42,7 +42,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def head() -> CheckResult:
-    return check_paths([FIXTURES / "head"], root=ROOT)
+    return check_paths([FIXTURES / "head"], Options(threshold="research"), root=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,8 @@ def site(head, tmp_path_factory) -> Path:
             [
                 "report",
                 "--isolated",
+                "--min-status",
+                "research",
                 "--format",
                 "html",
                 "-d",

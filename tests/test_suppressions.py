@@ -25,7 +25,7 @@ PLAN = textwrap.dedent(
         find_and_fix {
             technique red_team "Red team" {
                 addresses deception
-                status research
+                status prototype  evidence "https://example.org/red-team"
             }
         }
         # alignment-plan: ignore[uncovered-failure-mode]

@@ -241,6 +241,8 @@ def delta_document(delta: Delta) -> dict:
                 "newly_uncovered": _changes(p.newly_uncovered),
                 "newly_covered": _changes(p.newly_covered),
                 "scoped_out": _changes(p.scoped_out),
+                "before_by_status": {status: _figures(figures) for status, figures in p.before_by_status},
+                "after_by_status": {status: _figures(figures) for status, figures in p.after_by_status},
                 "owner_changes": [
                     {
                         "failure_mode": c.failure_mode,

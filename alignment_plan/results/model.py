@@ -256,6 +256,9 @@ class PlanDelta:
     added_failure_modes: tuple[str, ...]
     removed_failure_modes: tuple[str, ...]
     scoped_out: tuple[CoverageChange, ...] = ()  # newly declared out of scope: no longer counted
+    # Coverage by status on each side, most mature first; empty when a side does not carry it.
+    before_by_status: tuple[tuple[str, Coverage], ...] = ()
+    after_by_status: tuple[tuple[str, Coverage], ...] = ()
 
 
 @attrs.frozen

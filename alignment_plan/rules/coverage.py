@@ -53,6 +53,8 @@ def uncovered_failure_mode(context):
             else:
                 where = f"owned by `{owned.owner}`"
             lacking = f"no technique in {_between(steps).replace(' and ', ' or ')} addresses it" if steps else "some completions leave it unowned"
+            if below:
+                lacking += f" at status `{analysis.threshold}` or above"
             help = None
             if steps:
                 each = " and one to ".join(f"`{step}`" for step in steps)
