@@ -35,6 +35,7 @@ from alignment_plan.analysis.semantics import (
     Evaluator,
     Ownership,
     PlanAnalysis,
+    applied_assumptions,
     plan_bindings,
     status_rank,
 )
@@ -140,7 +141,7 @@ def derive(
     """The derivation of one failure mode's owner and coverage in one plan."""
     plan = analysis.plan
     failure_mode = scope.failure_modes[owned.failure_mode]
-    story, ignored = story_facts(failure_mode, [a for a in plan.assumptions if a.settles(owned.failure_mode)])
+    story, ignored = story_facts(failure_mode, applied_assumptions(plan, owned.failure_mode))
     values = {fact.fact: fact.value for fact in story}
     bindings = plan_bindings(scope, plan)
     lens = analysis.lens

@@ -423,6 +423,30 @@ class ScenarioAnalysis:
     stories: Stories
     tables: tuple[Classification, ...]  # the scenarios declared in the file, in source order
     label_check: LabelCheck | None
+    # Scenarios of the file whose story has errors: not classified, and left out of the label check.
+    unclassified: tuple[nodes.ScenarioDecl, ...] = ()
+
+
+def _within(span, decl) -> bool:
+    return span.file == decl.span.file and decl.span.line <= span.line <= decl.span.end_line
+
+
+def story_errors(scope: Scope, stories: Stories) -> set[str]:
+    """Scenarios whose story is wrong as written: a `refines` to nothing or on a cycle, a fact
+    that contradicts an ancestor or the scenario itself, or an undefined fact. Verdicts on
+    such a story would answer a question nobody asked."""
+    broken = {c.scenario.name.text for c in stories.contradictions}
+    broken |= {decl.name.text for cycle in stories.cycles for decl in cycle.members}
+    for name, decl in scope.scenarios.items():
+        if decl.parent is not None and decl.parent.text not in scope.scenarios:
+            broken.add(name)
+        values: dict[str, bool] = {}
+        for value in decl.facts:
+            if values.setdefault(value.fact.text, value.value) != value.value:
+                broken.add(name)
+        if any(_within(missing.name.span, decl) for missing in scope.unresolved):
+            broken.add(name)
+    return broken
 
 
 def analyze_scenarios(scope: Scope, evaluator: Evaluator | None = None) -> ScenarioAnalysis:
@@ -431,15 +455,21 @@ def analyze_scenarios(scope: Scope, evaluator: Evaluator | None = None) -> Scena
     stories = scenario_stories(scope)
     priors = catalog_priors(scope)
     memo: dict = {}
-    tables = tuple(
-        classify(scope, evaluator, stories.by_name[decl.name.text], priors, memo)
+    broken = story_errors(scope, stories)
+    own = [
+        decl
         for decl in scope.module.declarations
         if isinstance(decl, nodes.ScenarioDecl) and scope.scenarios.get(decl.name.text) is decl
+    ]
+    tables = tuple(
+        classify(scope, evaluator, stories.by_name[decl.name.text], priors, memo)
+        for decl in own
+        if decl.name.text not in broken
     )
-    analysis = ScenarioAnalysis(
+    return ScenarioAnalysis(
         file=scope.module.path,
         stories=stories,
         tables=tables,
         label_check=check_labels(scope.module.path, list(tables)),
+        unclassified=tuple(decl for decl in own if decl.name.text in broken),
     )
-    return analysis

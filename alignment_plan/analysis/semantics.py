@@ -15,7 +15,7 @@ import attrs
 
 from alignment_plan.syntax import nodes
 from alignment_plan.analysis.logic import Diagrams, kleene
-from alignment_plan.analysis.resolver import Scope
+from alignment_plan.analysis.resolver import Scope, suggest
 from alignment_plan.vocabulary import DEFAULT_THRESHOLD, OPERATIONALIZE, OWNING_STEPS, STATUSES
 
 NONE = "none"
@@ -207,6 +207,48 @@ class Contradiction:
 
 
 @attrs.frozen
+class AssumptionClash:
+    """Two `assume` lines on the same fact of the same failure mode.
+
+    `conflict` when they give it different values (then neither is applied: the fact stays
+    unknown, since nothing says which one the plan means); a duplicate otherwise."""
+
+    failure_mode: str
+    first: nodes.Assumption
+    second: nodes.Assumption
+
+    @property
+    def conflict(self) -> bool:
+        return self.first.fact.value != self.second.fact.value
+
+
+def assumption_clashes(plan: nodes.PlanDecl) -> tuple[AssumptionClash, ...]:
+    seen: dict[tuple[str, str], nodes.Assumption] = {}
+    clashes = []
+    for assumption in plan.assumptions:
+        for name in dict.fromkeys(n.text for n in assumption.failure_modes):
+            key = (name, assumption.fact.fact.text)
+            first = seen.setdefault(key, assumption)
+            if first is not assumption:
+                clashes.append(AssumptionClash(name, first, assumption))
+    return tuple(clashes)
+
+
+def applied_assumptions(plan: nodes.PlanDecl, failure_mode: str) -> list[nodes.Assumption]:
+    """The assumptions that settle facts of `failure_mode`: one per fact, none for a fact
+    assumed both ways."""
+    contested = {
+        clash.first.fact.fact.text for clash in assumption_clashes(plan) if clash.failure_mode == failure_mode and clash.conflict
+    }
+    applied: dict[str, nodes.Assumption] = {}
+    for assumption in plan.assumptions:
+        fact = assumption.fact.fact.text
+        if assumption.settles(failure_mode) and fact not in contested:
+            applied.setdefault(fact, assumption)
+    return list(applied.values())
+
+
+@attrs.frozen
 class Ownership:
     failure_mode: str
     title: str
@@ -238,6 +280,14 @@ class PlanAnalysis:
     ownership: tuple[Ownership, ...]
     threshold: str
     lens_slots: tuple[str, ...] = ()  # slots the ownership lens reads, directly or through bound definitions
+    # Slots whose binding names something undefined (AP103/AP104 report it): their
+    # consequences (unbound slot, uncovered or open owners) are not reported again.
+    broken_slots: tuple[str, ...] = ()
+    clashes: tuple[AssumptionClash, ...] = ()
+
+    def broken(self, owned: Ownership) -> bool:
+        """Whether an owner depends on a slot left unbound by a typo in its binding."""
+        return any(name in self.broken_slots for name in owned.depends_on)
 
     @property
     def unread_bindings(self) -> tuple[tuple[str, str], ...]:
@@ -346,7 +396,7 @@ def analyze_plan(
     ownership = []
     for name in considered_failure_modes(scope, plan):
         failure_mode = scope.failure_modes[name]
-        assumptions = [a for a in plan.assumptions if a.settles(name)]
+        assumptions = applied_assumptions(plan, name)
         story = story_of(failure_mode, assumptions, contradictions)
         if lens is None:
             verdict, outcomes = None, ()
@@ -393,13 +443,31 @@ def analyze_plan(
             )
         )
     needed = slots_needed(scope, lens, bindings) if lens else ()
+    broken = broken_slots(scope, plan)
     return PlanAnalysis(
         plan=plan,
         bindings=tuple((slot, d.name.text) for slot, d in bindings.items()),
-        unbound=tuple(slot for slot in needed if slot not in bindings),
+        unbound=tuple(slot for slot in needed if slot not in bindings and slot not in broken),
         contradictions=tuple(contradictions),
         lens=lens,
         ownership=tuple(ownership),
         threshold=threshold,
         lens_slots=needed,
+        broken_slots=tuple(slot for slot in broken if slot not in bindings),
+        clashes=assumption_clashes(plan),
     )
+
+
+def broken_slots(scope: Scope, plan: nodes.PlanDecl) -> tuple[str, ...]:
+    """Slots a binding meant but could not bind: a definition the slot does not have, or a
+    misspelt slot name (the slot it most resembles)."""
+    found = []
+    for binding in plan.bindings:
+        slot = binding.slot.text
+        if slot not in scope.slots:
+            slot = suggest(slot, scope.slots)
+        elif (slot, binding.definition.text) in scope.definitions:
+            continue
+        if slot is not None and slot not in found:
+            found.append(slot)
+    return tuple(found)

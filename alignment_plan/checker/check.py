@@ -75,7 +75,7 @@ def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptio
         suppressed += silenced
         priors = catalog_priors(context.scope)
         plans += [plan_result(a, module.path, context.scope, context.evaluator, priors) for a in context.analyses]
-        scenarios += scenario_results(context.scenarios)
+        scenarios += scenario_results(context.scenarios, found)
         label_checks += label_check_results(context.scenarios)
         if found:
             sources[module.path] = tuple(workspace.source_lines(module.path))

@@ -58,6 +58,9 @@ def plan_result(
                 ),
                 covered_from=o.covered_from,
                 backed_up_by=o.backed_up_by,
+                owner_probabilities=(
+                    tuple((owner, float(p)) for owner, p in o.probabilities) if o.probabilities is not None else None
+                ),
                 explanation=explanation(scope, evaluator, analysis, o, priors or {}),
             )
             for o in analysis.ownership
@@ -117,7 +120,9 @@ def _verdict_result(cell: Cell, label: str | None) -> VerdictResult:
     )
 
 
-def scenario_results(analysis: ScenarioAnalysis) -> tuple[ScenarioResult, ...]:
+def scenario_results(analysis: ScenarioAnalysis, diagnostics=()) -> tuple[ScenarioResult, ...]:
+    """One result per scenario of the file, in source order; a scenario with errors carries
+    the error findings inside it instead of verdicts."""
     results = []
     for table in analysis.tables:
         story, decl = table.story, table.story.scenario
@@ -136,7 +141,31 @@ def scenario_results(analysis: ScenarioAnalysis) -> tuple[ScenarioResult, ...]:
                 priors=tuple((fact, float(p)) for fact, p in table.priors),
             )
         )
-    return tuple(results)
+    for decl in analysis.unclassified:
+        story = analysis.stories.by_name.get(decl.name.text)
+        errors = tuple(
+            d
+            for d in diagnostics
+            if d.severity is Severity.ERROR
+            and d.span.file == decl.span.file
+            and decl.span.line <= d.span.line <= decl.span.end_line
+        )
+        results.append(
+            ScenarioResult(
+                name=decl.name.text,
+                title=decl.title.value,
+                file=analysis.file,
+                line=decl.span.line,
+                refines=decl.parent.text if decl.parent is not None else None,
+                labels=tuple(name.text for name in decl.labels),
+                facts=story.facts if story is not None else (),
+                sources=tuple(source.value for source in decl.sources),
+                verdicts=(),
+                classified=False,
+                errors=errors,
+            )
+        )
+    return tuple(sorted(results, key=lambda r: r.line))
 
 
 def _combination_result(combination: Combination) -> CombinationResult:

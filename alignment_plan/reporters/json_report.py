@@ -88,6 +88,7 @@ def plan_document(plan: PlanResult) -> dict:
                 "covered_by": list(fm.covered_by),
                 "covered_from": fm.covered_from,
                 "backed_up_by": list(fm.backed_up_by),
+                "owner_probabilities": dict(fm.owner_probabilities) if fm.owner_probabilities is not None else None,
                 "out_of_scope": fm.out_of_scope,
                 "facts": dict(fm.facts),
                 "explanation": explanation_document(fm.explanation) if fm.explanation is not None else None,
@@ -177,6 +178,8 @@ def scenario_document(s: ScenarioResult) -> dict:
         "priors": dict(s.priors),
         "sources": list(s.sources),
         "verdicts": [verdict_document(v) for v in s.verdicts],
+        "classified": s.classified,
+        "errors": [diagnostic_document(d) for d in s.errors],
     }
 
 

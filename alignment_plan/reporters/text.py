@@ -63,7 +63,10 @@ def render_plan(plan: PlanResult, show_missing: bool = True, precision: int = DE
     if show_missing:
         for fm in plan.failure_modes:
             if fm.depends_on:
-                out.append(f"  {fm.name}: owner depends on " + ", ".join(fm.depends_on))
+                line = f"  {fm.name}: owner depends on " + ", ".join(fm.depends_on)
+                if fm.owner_probabilities:
+                    line += "; under the priors: " + ", ".join(f"{o} {p:.4g}" for o, p in fm.owner_probabilities)
+                out.append(line)
     return out + [""]
 
 

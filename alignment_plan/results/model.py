@@ -36,6 +36,9 @@ class FailureModeResult:
     facts: tuple[tuple[str, bool], ...] = ()  # the failure mode's own story, as its catalog states it
     covered_from: str | None = None  # the highest status threshold at which it is covered
     backed_up_by: tuple[str, ...] = ()  # techniques backing it up from a step that does not own it
+    # For an open owner, the exact probability of each possible owner under the top-level
+    # priors in scope, when they weigh every deciding fact; None otherwise.
+    owner_probabilities: tuple[tuple[str, float], ...] | None = None
     explanation: Explanation | None = None  # why this owner and this coverage
 
 
@@ -119,6 +122,10 @@ class ScenarioResult:
     sources: tuple[str, ...]
     verdicts: tuple[VerdictResult, ...]
     priors: tuple[tuple[str, float], ...] = ()  # priors in force on the story's unknown facts
+    # A scenario whose story has errors is not classified; `errors` are the error findings
+    # inside it (none when the configuration switches them off), shown where its verdicts would be.
+    classified: bool = True
+    errors: tuple[Diagnostic, ...] = ()
 
 
 @attrs.frozen

@@ -42,6 +42,8 @@ def uncovered_failure_mode(context):
         for owned in analysis.ownership:
             if owned.covered or owned.out_of_scope is not None or owned.possible_owners in ((), (NONE,)):
                 continue
+            if analysis.broken(owned):
+                continue  # a consequence of the typo AP103/AP104 reports
             steps = [step for step in owned.missing_in if step != NONE]
             below = [
                 t.name.text
@@ -152,17 +154,28 @@ def open_ownership(context):
     """
     for analysis in context.analyses:
         for owned in analysis.ownership:
-            if owned.owner != "operationalize":
+            if owned.owner != "operationalize" or analysis.broken(owned):
                 continue
             facts = [f for f in owned.depends_on if f in context.scope.facts]
-            example = (
-                f"settle it with `assume {owned.failure_mode}: {facts[0]} = true` or `= false`"
-                if facts
-                else "bind the slots it depends on in `operationalize`"
-            )
+            slots = [f for f in owned.depends_on if f not in context.scope.facts]
+            parts = []
+            if facts:
+                parts.append(
+                    f"settle it with `assume {owned.failure_mode}: FACT = true` or `= false` for "
+                    + _between(facts).replace(" and ", " or ")
+                )
+            if slots:
+                parts.append(f"bind {_between(slots)} in `operationalize`")
+            parts.append(f"`alignment-plan explain` shows the owner each value gives")
+            example = "; ".join(parts)
+            weighed = ""
+            if owned.probabilities is not None:
+                weighed = "; under the priors: " + ", ".join(
+                    f"`{owner}` {float(p):.4g}" for owner, p in owned.probabilities
+                )
             yield Finding(
                 f"owner of `{owned.failure_mode}` is open between {_between(owned.possible_owners)}; "
-                f"deciding facts: {_ticks(owned.depends_on)}",
+                f"deciding facts: {_ticks(owned.depends_on)}{weighed}",
                 _anchor(analysis.plan, owned.failure_mode),
                 example,
             )

@@ -56,6 +56,55 @@ def unbound_slot(context):
             )
 
 
+@rule("AP209", "conflicting-assumptions", Severity.ERROR)
+def conflicting_assumptions(context):
+    """Two `assume` lines give the same fact of a failure mode different values.
+
+    Nothing says which one the plan means, so neither is applied: the fact stays unknown,
+    and an owner that depends on it stays open.
+
+    Example: `assume sycophancy: training.verifiable_flaw = true` and, further down,
+    `assume sycophancy: training.verifiable_flaw = false`.
+
+    Fix: keep the assumption the plan means, and say why with `because "…"`.
+    """
+    for analysis in context.analyses:
+        for clash in analysis.clashes:
+            if clash.conflict:
+                fact = clash.second.fact
+                yield Finding(
+                    f"assumption `{fact.fact.text} = {str(fact.value).lower()}` on `{clash.failure_mode}` "
+                    f"contradicts an earlier one; neither is applied",
+                    fact.span,
+                    "keep the one the plan means",
+                    (Related(f"assumed `{str(clash.first.fact.value).lower()}` here", clash.first.fact.span),),
+                )
+
+
+@rule("AP210", "duplicate-assumption", Severity.WARNING)
+def duplicate_assumption(context):
+    """The same assumption is written twice for a failure mode.
+
+    The second changes nothing; when the two carry different rationales, a reader cannot
+    tell which one the plan stands behind.
+
+    Example: `assume deception: deployment.novel = true` twice, or once alone and once in
+    `assume deception, sycophancy: deployment.novel = true`.
+
+    Fix: drop the repetition.
+    """
+    for analysis in context.analyses:
+        for clash in analysis.clashes:
+            if not clash.conflict:
+                fact = clash.second.fact
+                yield Finding(
+                    f"`{fact.fact.text}` is already assumed `{str(fact.value).lower()}` for `{clash.failure_mode}`",
+                    fact.span,
+                    "drop the repetition",
+                    (Related("first assumed here", clash.first.fact.span),),
+                )
+
+
 def _stories(module: nodes.Module):
     for decl in module.declarations:
         if isinstance(decl, (nodes.FailureModeDecl, nodes.ScenarioDecl)):
