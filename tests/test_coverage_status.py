@@ -79,7 +79,7 @@ def test_a_backup_is_shown_and_not_counted(tmp_path):
     result, plan = plan_of(tmp_path, text)
     (deception,) = plan.failure_modes
     assert deception.backed_up_by == ("held_out_audit",) and not deception.covered
-    assert "-; backed up by held_out_audit" in text_report.render(result)
+    assert "only backed up by held_out_audit (not counted)" in text_report.render(result)
     reasons = {t.name: t.reason for t in deception.explanation.techniques}
     assert reasons == {"audit": "below_threshold", "held_out_audit": "backup"}
     assert "AP302" not in {d.code for d in result.diagnostics}

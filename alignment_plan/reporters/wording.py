@@ -99,10 +99,11 @@ def missing(fm: FailureModeResult, m: Markup = PLAIN) -> str:
 
 def covered_by(fm: FailureModeResult, m: Markup = PLAIN) -> str:
     """The techniques that count, then those that back it up from another step (not counted)."""
-    text = ", ".join(m.name(name) for name in fm.covered_by) or "-"
+    text = ", ".join(m.name(name) for name in fm.covered_by)
     if fm.backed_up_by:
-        text += "; backed up by " + ", ".join(m.name(name) for name in fm.backed_up_by)
-    return text
+        backups = "backed up by " + ", ".join(m.name(name) for name in fm.backed_up_by)
+        text = f"{text}; {backups}" if text else f"only {backups} (not counted)"
+    return text or "-"
 
 
 def by_status(plan: PlanResult) -> str:
