@@ -9,6 +9,8 @@ Exit codes: 0 clean, 1 findings at error severity, 2 usage, I/O or internal erro
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import sys
 
@@ -16,6 +18,8 @@ from alignment_plan import __version__
 from alignment_plan.commands import catalog, check, classify, config, explain, lsp, report, rule
 from alignment_plan.commands import format as format_command
 from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, OutputError, fail
+from alignment_plan.text import describe_bug
+from alignment_plan.runtime import fewer_collections
 
 COMMANDS = (check, explain, format_command, classify, report, catalog, rule, config, lsp)
 
@@ -44,8 +48,16 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit:
         return exit.code if isinstance(exit.code, int) else EXIT_TROUBLE
+    if argv is None:
+        # The program itself (not a caller in the same process): what is loaded by now
+        # lives as long as the process; keep the collector off it.
+        gc.freeze()
+    # A command is one short run (the language server excepted): most of what it builds
+    # lives to its end, so the collector need not look as often.
+    tuning = contextlib.nullcontext() if args.command == "lsp" else fewer_collections()
     try:
-        return args.run(args)
+        with tuning:
+            return args.run(args)
     except BrokenPipeError:
         # The reader went away (`| head`); silence the flush at exit.
         sys.stdout = open(os.devnull, "w")
@@ -59,10 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback
         if os.environ.get("ALIGNMENT_PLAN_DEBUG"):
             raise
-        print(
-            f"alignment-plan: internal error ({type(error).__name__}: {error}); this is a bug, "
-            "please report it with the command and files that caused it "
-            "(ALIGNMENT_PLAN_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
+        return fail(
+            f"internal error ({describe_bug(error)}); this is a bug, please report it with the command "
+            "and files that caused it (ALIGNMENT_PLAN_DEBUG=1 shows the traceback)"
         )
-        return EXIT_TROUBLE

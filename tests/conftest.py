@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from alignment_plan.text import split_lines
+
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
 SHARED = ROOT.parent / "shared"
@@ -18,7 +20,7 @@ _EXPECT = re.compile(r"#\s*expect:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)")
 def expectations(path: Path) -> Counter:
     """The multiset of (line, code) a case file announces with `# expect: CODE, CODE`."""
     found: Counter = Counter()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(split_lines(path.read_text(encoding="utf-8")), start=1):
         match = _EXPECT.search(line)
         if match:
             for code in match.group(1).split(","):

@@ -5,30 +5,22 @@ No timing is asserted here; the benchmark's figures live in its own output.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
-import tomllib
 
+import bench_check
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from plan_generator import generate_plans, render_plan_file, write_inputs
 
-from conftest import check_paths
 from alignment_plan.diagnostics import Severity
-from conftest import ROOT
+from conftest import ROOT, check_paths
 
-SCRIPT = ROOT / "bench" / "bench_check.py"
-
-
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_check", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.modules.pop(spec.name, None)
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # a dependency of alignment-plan below 3.11
+    import tomli as tomllib
 
 
 def _toml_plans(paths) -> list[dict]:
@@ -62,8 +54,8 @@ def _compare(result, toml_plans, size: int) -> None:
             assert 2 <= len(written[step]["technique"]) <= 4
 
 
-def test_single_file_checks_cleanly_and_matches_toml(bench, tmp_path):
-    inputs = bench.write_inputs(tmp_path, 6, "single")
+def test_single_file_checks_cleanly_and_matches_toml(tmp_path):
+    inputs = write_inputs(tmp_path, 6, "single")
     result = check_paths([inputs.plan_path], root=inputs.project)
     toml_plans = _toml_plans([inputs.toml_path])
     _compare(result, toml_plans, 6)
@@ -72,24 +64,32 @@ def test_single_file_checks_cleanly_and_matches_toml(bench, tmp_path):
     assert any(p["operationalize"].get("assume") for p in toml_plans), "the generator should state assumptions"
 
 
-def test_many_files_check_cleanly_and_match_toml(bench, tmp_path):
-    inputs = bench.write_inputs(tmp_path, 4, "many")
+def test_many_files_check_cleanly_and_match_toml(tmp_path):
+    inputs = write_inputs(tmp_path, 4, "many")
     result = check_paths([inputs.plan_path], root=inputs.project)
     assert len(result.files) == 4
     _compare(result, _toml_plans(sorted(inputs.toml_path.glob("*.toml"))), 4)
 
 
-def test_generation_is_deterministic_and_varied(bench):
-    first = bench.render_plan_file(bench.generate_plans(5))
-    assert first == bench.render_plan_file(bench.generate_plans(5))
-    assert first != bench.render_plan_file(bench.generate_plans(5, seed=1))
-    plans = bench.generate_plans(20)
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1), size=st.integers(min_value=1, max_value=4))
+def test_every_seed_gives_clean_plans_that_match_the_toml(tmp_path_factory, seed, size):
+    inputs = write_inputs(tmp_path_factory.mktemp("seed"), size, "single", seed)
+    result = check_paths([inputs.plan_path], root=inputs.project)
+    _compare(result, _toml_plans([inputs.toml_path]), size)
+
+
+def test_generation_is_deterministic_and_varied():
+    first = render_plan_file(generate_plans(5))
+    assert first == render_plan_file(generate_plans(5))
+    assert first != render_plan_file(generate_plans(5, seed=1))
+    plans = generate_plans(20)
     assert len({p.considers for p in plans}) > 1
     assert len({p.bindings for p in plans}) > 1
 
 
-def test_benchmark_runs_end_to_end(bench, tmp_path):
-    assert bench.main(["--sizes", "1,2", "--repeat", "1", "--many-max", "1", "--out", str(tmp_path)]) == 0
+def test_benchmark_runs_end_to_end(tmp_path):
+    assert bench_check.main(["--sizes", "1,2", "--repeat", "1", "--many-max", "1", "--out", str(tmp_path)]) == 0
     document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert [(r["variant"], r["size"]) for r in document["rows"]] == [("single", 1), ("single", 2), ("many", 1)]
     for row in document["rows"]:
@@ -98,9 +98,9 @@ def test_benchmark_runs_end_to_end(bench, tmp_path):
     assert [(g["variant"], g["from"], g["to"]) for g in document["growth"]] == [("single", 1, 2)]
 
 
-def test_bad_sizes_are_a_usage_error(bench):
+def test_bad_sizes_are_a_usage_error():
     with pytest.raises(SystemExit) as raised:
-        bench.main(["--sizes", "ten"])
+        bench_check.main(["--sizes", "ten"])
     assert raised.value.code == 2
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from alignment_plan.text import split_lines
 from conftest import check_paths
 from alignment_plan.analysis.scenarios import (
+    MAX_REFINEMENT_DEPTH,
     analyze_scenarios,
     check_labels,
     definition_combinations,
@@ -89,7 +91,7 @@ def test_quiz_labels_are_inconsistent_under_every_real_categorization(quiz):
     finding = findings[0]
     assert "`human_farms_deceptive`" in finding.message and "`human_farms`" in finding.message
     assert finding.severity.value == "warning"
-    lines = QUIZ.read_text(encoding="utf-8").splitlines()
+    lines = split_lines(QUIZ.read_text(encoding="utf-8"))
     assert lines[finding.span.line - 1].strip() == "label inner"
     assert lines[finding.related[0].span.line - 1].strip() == "label outer"
 
@@ -205,7 +207,7 @@ def test_generalization_under_reasons_uses_the_inherited_prior(tmp_path):
     assert dict(cell.verdict.probabilities) == {"feedback_process": Fraction(3, 4), "find_and_fix": Fraction(1, 4)}
 
 
-def test_cycles_inherit_nothing_and_long_chains_do_not_recurse(tmp_path):
+def test_cycles_inherit_nothing_and_long_chains_do_not_recurse_but_stop_at_the_limit(tmp_path):
     lines = ["use std", 'scenario x "x" refines y { training.rewarded = true }', 'scenario y "y" refines x { }']
     lines.append('scenario s0 "s0" { training.rewarded = true }')
     for index in range(1, 3000):
@@ -215,8 +217,13 @@ def test_cycles_inherit_nothing_and_long_chains_do_not_recurse(tmp_path):
     assert [[d.name.text for d in c.members] for c in stories.cycles] == [["x", "y"]]
     assert stories.by_name["y"].facts == ()
     assert stories.by_name["below"].fact_map() == {"deployment.novel": True}
-    assert stories.by_name["s2999"].fact_map() == {"training.rewarded": True}
-    assert len(stories.by_name["s2999"].ancestors) == 2999
+    deepest = stories.by_name[f"s{MAX_REFINEMENT_DEPTH - 1}"]
+    assert deepest.fact_map() == {"training.rewarded": True}
+    assert len(deepest.ancestors) == MAX_REFINEMENT_DEPTH - 1
+    # One more level would make every story carry a quadratic number of inherited facts.
+    cut = stories.by_name[f"s{MAX_REFINEMENT_DEPTH}"]
+    assert cut.ancestors == () and cut.facts == () and cut.scenario in stories.too_deep
+    assert len(stories.by_name["s2999"].ancestors) == 2999 % MAX_REFINEMENT_DEPTH
 
 
 def test_refinement_across_files(tmp_path):

@@ -14,11 +14,13 @@ PACKAGE = ROOT / "alignment_plan"
 
 # The layers, lowest first. A module may import its own package and the packages its
 # layer lists; everything in `alignment_plan` must belong to one of them.
-BASE = ("alignment_plan.diagnostics", "alignment_plan.vocabulary", "alignment_plan.paths")
+BASE = ("alignment_plan.diagnostics", "alignment_plan.vocabulary", "alignment_plan.paths", "alignment_plan.text", "alignment_plan.runtime")
 ALLOWED = {
+    "alignment_plan.runtime": (),
     "alignment_plan.diagnostics": (),
     "alignment_plan.vocabulary": (),
     "alignment_plan.paths": (),
+    "alignment_plan.text": (),
     "alignment_plan.syntax": BASE,
     # The workspace parses the files it loads; the rest of analysis reads nodes.
     "alignment_plan.analysis": (*BASE, "alignment_plan.syntax"),

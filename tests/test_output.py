@@ -82,8 +82,8 @@ def test_internal_error_is_one_line_not_a_traceback(monkeypatch, capsys):
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(project, "check_files", explode)
-    assert main(["check", "plans"]) == 2
+    monkeypatch.setattr(project, "check_files", explode)  # the path of one process without the cache
+    assert main(["check", "--no-cache", "--jobs", "1", "plans"]) == 2
     err = capsys.readouterr().err
     assert "internal error" in err and "bug" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1

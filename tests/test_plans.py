@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from alignment_plan.text import split_lines
 from conftest import check_paths
 from alignment_plan.cli import main
 from conftest import ROOT
@@ -26,7 +27,7 @@ PLANS = sorted((ROOT / "plans").rglob("*.plan"))
 
 def header(path: Path) -> list[str]:
     lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in split_lines(path.read_text(encoding="utf-8")):
         if not line.startswith("#"):
             break
         lines.append(line[1:].strip())

@@ -14,8 +14,6 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow
-
 GOOD = """\
 use std
 
@@ -83,6 +81,7 @@ def try_repo(repo, tmp_path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_hook_passes_a_clean_plan_and_fails_a_broken_one(scratch, tmp_path):
     clean = try_repo(scratch, tmp_path)
     assert clean.returncode == 0, clean.stdout + clean.stderr

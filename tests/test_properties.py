@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import itertools
 
-import lark
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.lark import from_lark
 
 from alignment_plan.syntax import nodes
 from conftest import check_paths
@@ -23,8 +21,8 @@ from alignment_plan.reporters import json_report
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.analysis.semantics import NONE, Evaluator, kleene_verdict
 from alignment_plan.syntax.parser import parse_module
-from alignment_plan.syntax.parser import grammar_text
 from conftest import ROOT
+from fuzz.fuzz_check import grammar_strategy
 
 SPAN = Span("<test>", 1, 1, 1, 2)
 FACTS = ("f.a", "f.b", "f.c", "f.d")
@@ -183,35 +181,8 @@ def test_checker_is_total_on_token_soup(tmp_path_factory, text):
         assert diagnostic.span.line >= 1
 
 
-def _parser() -> lark.Lark:
-    # A fresh, uncached parser: hypothesis reads the grammar object, which a parser
-    # loaded from lark's cache does not keep.
-    return lark.Lark(grammar_text(), parser="lalr", lexer="contextual")
-
-
-def _grammatical_terminals() -> dict:
-    """Strategies per terminal that keep generated tokens apart and out of each other's way."""
-    parser = _parser()
-    literals = {t.pattern.value for t in parser.terminals if type(t.pattern).__name__ == "PatternStr"}
-    keywords = literals | {"true", "false", "heuristic", "feedback_process", "find_and_fix"}
-    explicit = {}
-    for terminal in parser.terminals:
-        if type(terminal.pattern).__name__ == "PatternStr":
-            explicit[terminal.name] = st.just(terminal.pattern.value + " ")
-            continue
-        strategy = st.from_regex(terminal.pattern.to_regexp(), fullmatch=True)
-        if terminal.name == "NAME":
-            strategy = strategy.filter(lambda x: not set(x.split(".")) & keywords)
-        elif terminal.name == "STRING":
-            strategy = strategy.filter(lambda x: "\\" not in x)
-        elif terminal.name == "COMMENT":
-            strategy = strategy.map(lambda x: x + "\n")
-        explicit[terminal.name] = strategy.map(lambda x: x + " ")
-    return explicit
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(from_lark(_parser(), start="start", explicit=_grammatical_terminals()))
+@given(grammar_strategy())
 def test_grammatical_text_parses_without_problems(text):
     module = parse_module("g.plan", text)
     assert module.problems == (), (text, module.problems)

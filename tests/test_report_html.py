@@ -1,8 +1,8 @@
 """`report --format html`: a self-contained static site, checked as text and in a real browser.
 
-The browser tests drive Debian's chromium through Playwright (never `playwright install`).
-Locally they skip when either is missing; under `CI=true` they fail instead. Screenshots go
-to `test-artifacts/` at the repository root.
+The browser tests, marked `browser`, drive Debian's chromium through Playwright (never
+`playwright install`). Locally they skip when either is missing; under `CI=true` they fail
+instead. Screenshots go to `test-artifacts/` at the repository root.
 """
 
 from __future__ import annotations
@@ -346,6 +346,7 @@ def row_cells(page, failure_mode: str) -> list[str]:
     return [cell.strip() for cell in row.locator("td").all_inner_texts()]
 
 
+@pytest.mark.browser
 def test_every_page_loads_clean_and_fits_a_phone(site, open_page):
     for path in sorted(site.glob("*.html")):
         page, problems = open_page(path)
@@ -360,6 +361,7 @@ def test_every_page_loads_clean_and_fits_a_phone(site, open_page):
     screenshot(page, "report-index.png")
 
 
+@pytest.mark.browser
 def test_the_matrix_says_who_owns_what(site, open_page):
     page, _ = open_page(site / "plan-assistant-support_bot.html")
     headings = page.locator("table.matrix thead th").all_inner_texts()
@@ -398,6 +400,7 @@ def test_the_matrix_says_who_owns_what(site, open_page):
     assert "training.output_good" in page.locator("section[aria-labelledby=open]").inner_text()
 
 
+@pytest.mark.browser
 def test_links_resolve_and_the_diagram_links_into_the_matrix(site, open_page):
     ids, links = {}, {}
     for path in sorted(site.glob("*.html")):
@@ -455,6 +458,7 @@ CONTRAST = """
 """
 
 
+@pytest.mark.browser
 def test_contrast_landmarks_and_table_headers(site, open_page):
     for path in sorted(site.glob("*.html")):
         page, _ = open_page(path)
@@ -466,6 +470,7 @@ def test_contrast_landmarks_and_table_headers(site, open_page):
         assert page.locator("table:not(:has(caption))").count() == 0, path.name
 
 
+@pytest.mark.browser
 def test_colour_is_never_the_only_signal(site, open_page):
     page, _ = open_page(site / "plan-assistant-pull_request_assistant.html")
     for cell in page.locator("td.covered, td.uncovered, td.partly, td.undecided").all():
@@ -474,6 +479,7 @@ def test_colour_is_never_the_only_signal(site, open_page):
         assert tag.inner_text().strip() in ("operationalize", "feedback_process", "find_and_fix", "none")
 
 
+@pytest.mark.browser
 def test_print_layout(site, open_page):
     page, problems = open_page(site / "plan-assistant-support_bot.html", media="print")
     assert page.locator("header nav").evaluate("nav => getComputedStyle(nav).display") == "none"
@@ -487,6 +493,7 @@ def test_print_layout(site, open_page):
     assert problems == []
 
 
+@pytest.mark.browser
 def test_scenarios_in_the_browser(site, head, open_page):
     if not head.scenarios:
         pytest.skip("the checker produced no scenarios for the fixtures")
@@ -501,6 +508,7 @@ def test_scenarios_in_the_browser(site, head, open_page):
     screenshot(page, "report-scenarios.png")
 
 
+@pytest.mark.browser
 def test_site_opens_from_a_copied_directory(site, open_page, tmp_path):
     """No absolute paths inside: the site still works after being moved."""
     moved = tmp_path / "moved"

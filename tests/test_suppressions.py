@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from alignment_plan.text import split_lines
 from alignment_plan.checker.check import CheckOptions as Options
 from conftest import all_codes_but, check_paths
 from alignment_plan.rules.suppressions import parse_suppressions
@@ -88,7 +89,7 @@ def test_file_level_wins_and_leaves_the_inline_one_unused(plan):
 
 
 def parsed(text: str):
-    return parse_suppressions(parse_module("t.plan", text), text.splitlines)
+    return parse_suppressions(parse_module("t.plan", text), lambda: split_lines(text))
 
 
 def test_directive_forms():

@@ -106,6 +106,7 @@ def test_a_report_that_cannot_be_encoded_leaves_the_old_output(project, capsys, 
     """A lone surrogate used to fail after the file was opened, leaving it empty."""
     (project / "out.json").write_text('{"old": true}\n')
     monkeypatch.setattr(json_report, "render", lambda result: '{"title": "\ud800"}\n')
+    monkeypatch.setattr(json_report, "chunks", lambda result: iter([json_report.render(result)]))  # what `check` writes
     code, _, err = run(capsys, "check", "--format", "json", "-o", "out.json", "plans")
     assert code == 2 and "Traceback" not in err
     assert (project / "out.json").read_text() == '{"old": true}\n'

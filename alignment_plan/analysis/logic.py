@@ -8,6 +8,12 @@ Two evaluators over `nodes.Expr`:
   verdict is determinate exactly when the diagram is a single leaf, the possible verdicts
   are its leaves, and the deciding facts are exactly the variables it still tests.
   Exact probabilities under independent priors are a weighted walk over it.
+
+Variables are ordered by first appearance, which keeps the diagram of a condition written
+as `A and a or B and b or …` linear in its length (ordered by name it is exponential).
+No order keeps every function small, so a store has a budget of steps (`MAX_DIAGRAM_STEPS`)
+and raises `BudgetExceeded` past it; the checker reports that as a finding. Every walk
+is iterative, so a diagram may test thousands of variables without exhausting the stack.
 """
 
 from __future__ import annotations
@@ -16,6 +22,14 @@ from collections.abc import Callable, Hashable, Mapping
 from fractions import Fraction
 
 from alignment_plan.syntax import nodes
+
+# Nodes built plus definitions expanded, per store (one store per checked file). A real
+# plan needs a few thousand; a step costs about a microsecond.
+MAX_DIAGRAM_STEPS = 1_000_000
+
+
+class BudgetExceeded(Exception):
+    """An analysis that would pass one of the checker's limits; the message names the limit."""
 
 
 def kleene(expr: nodes.Expr, value_of: Callable[[str], bool | None]) -> bool | None:
@@ -83,13 +97,22 @@ def _negate(expr: nodes.Expr, span) -> nodes.Expr:
 
 
 class Diagrams:
-    """A store of hash-consed decision diagrams over variables ordered by name."""
+    """A store of hash-consed decision diagrams over variables ordered by first appearance."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: int | None = None) -> None:
         # (variable, low, high); leaves are (None, value, type of value), so that the leaf
         # 0 (a rule index) is never the leaf False, although 0 == False in Python.
         self._nodes: list[tuple] = []
         self._unique: dict[tuple, int] = {}
+        self._rank: dict[str, int] = {}  # variable -> position in the order
+        self.budget = MAX_DIAGRAM_STEPS if budget is None else budget
+        self.steps = 0
+
+    def spend(self, steps: int = 1) -> None:
+        """Count work against the budget; raises `BudgetExceeded` past it."""
+        self.steps += steps
+        if self.steps > self.budget:
+            raise BudgetExceeded(f"deciding it takes more than {self.budget:,} decision-diagram steps")
 
     def _make(self, key: tuple) -> int:
         found = self._unique.get(key)
@@ -105,6 +128,7 @@ class Diagrams:
         return low if low == high else self._make((variable, low, high))
 
     def variable(self, name: str) -> int:
+        self._rank.setdefault(name, len(self._rank))
         return self.node(name, self.leaf(False), self.leaf(True))
 
     def is_leaf(self, diagram: int) -> bool:
@@ -113,8 +137,9 @@ class Diagrams:
     def value(self, diagram: int) -> Hashable:
         return self._nodes[diagram][1]
 
-    def _top(self, *diagrams: int) -> str:
-        return min(self._nodes[d][0] for d in diagrams if self._nodes[d][0] is not None)
+    def _top(self, diagrams: tuple[int, ...]) -> str:
+        tested = (self._nodes[d][0] for d in diagrams if self._nodes[d][0] is not None)
+        return min(tested, key=self._rank.__getitem__)
 
     def _cofactors(self, diagram: int, variable: str) -> tuple[int, int]:
         var, low, high = self._nodes[diagram]
@@ -123,20 +148,30 @@ class Diagrams:
     def apply(self, combine: Callable[..., Hashable], *diagrams: int) -> int:
         """The diagram of `combine(values…)` taken leaf by leaf."""
         memo: dict[tuple, int] = {}
-
-        def go(args: tuple[int, ...]) -> int:
+        split: dict[tuple, tuple] = {}  # args -> (variable, low args, high args)
+        pending = [tuple(diagrams)]
+        while pending:
+            args = pending[-1]
             if args in memo:
-                return memo[args]
+                pending.pop()
+                continue
             if all(self.is_leaf(d) for d in args):
-                result = self.leaf(combine(*(self.value(d) for d in args)))
-            else:
-                var = self._top(*args)
+                memo[args] = self.leaf(combine(*(self.value(d) for d in args)))
+                pending.pop()
+                continue
+            if args not in split:
+                var = self._top(args)
                 pairs = [self._cofactors(d, var) for d in args]
-                result = self.node(var, go(tuple(p[0] for p in pairs)), go(tuple(p[1] for p in pairs)))
-            memo[args] = result
-            return result
-
-        return go(tuple(diagrams))
+                split[args] = (var, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
+            var, low, high = split[args]
+            waiting = [half for half in (low, high) if half not in memo]
+            if waiting:
+                pending += waiting
+                continue
+            self.spend()
+            memo[args] = self.node(var, memo[low], memo[high])
+            pending.pop()
+        return memo[tuple(diagrams)]
 
     def choose(self, condition: int, then: int, otherwise: int) -> int:
         """If-then-else with a boolean `condition` and diagrams of any leaves."""
@@ -182,28 +217,33 @@ class Diagrams:
     def probabilities(self, diagram: int, priors: Mapping[str, Fraction]) -> dict | None:
         """Exact probability of each leaf value, or None when a tested variable has no prior."""
         memo: dict[int, dict | None] = {}
-
-        def go(d: int) -> dict | None:
+        pending = [diagram]
+        while pending:
+            d = pending[-1]
             if d in memo:
-                return memo[d]
+                pending.pop()
+                continue
             if self.is_leaf(d):
-                result = {self.value(d): Fraction(1)}
-            else:
-                var, low, high = self._nodes[d]
-                p = priors.get(var)
-                low_dist, high_dist = go(low), go(high)
-                if p is None or low_dist is None or high_dist is None:
-                    result = None
-                else:
-                    result = {}
-                    for value, q in low_dist.items():
-                        result[value] = result.get(value, Fraction(0)) + (1 - p) * q
-                    for value, q in high_dist.items():
-                        result[value] = result.get(value, Fraction(0)) + p * q
+                memo[d] = {self.value(d): Fraction(1)}
+                pending.pop()
+                continue
+            var, low, high = self._nodes[d]
+            waiting = [half for half in (low, high) if half not in memo]
+            if waiting:
+                pending += waiting
+                continue
+            pending.pop()
+            p, low_dist, high_dist = priors.get(var), memo[low], memo[high]
+            if p is None or low_dist is None or high_dist is None:
+                memo[d] = None
+                continue
+            result: dict = {}
+            for value, q in low_dist.items():
+                result[value] = result.get(value, Fraction(0)) + (1 - p) * q
+            for value, q in high_dist.items():
+                result[value] = result.get(value, Fraction(0)) + p * q
             memo[d] = result
-            return result
-
-        return go(diagram)
+        return memo[diagram]
 
     def evaluate(self, diagram: int, assignment: Mapping[str, bool]) -> Hashable:
         """The leaf reached under a complete assignment of the tested variables."""
@@ -215,6 +255,7 @@ class Diagrams:
 
     def compile(self, expr: nodes.Expr, diagram_of: Callable[[str], int]) -> int:
         """The boolean diagram of `expr`; `diagram_of` gives one for each referenced name."""
+        self.spend()
         if isinstance(expr, nodes.Constant):
             return self.leaf(expr.value)
         if isinstance(expr, nodes.Reference):

@@ -9,6 +9,7 @@ unresolved references). Problems are data; rules turn them into diagnostics.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 from collections.abc import Callable, Iterator
@@ -19,8 +20,8 @@ import attrs
 
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
-from alignment_plan.paths import relative_posix
-from alignment_plan.syntax.parser import parse_module
+from alignment_plan.paths import UnreadableSource, read_source, relative_posix, resolved
+from alignment_plan.text import split_lines
 from alignment_plan.vocabulary import FIX_KINDS, STATUSES
 
 STD_DISPLAY_PATH = "<std>"
@@ -32,10 +33,12 @@ def std_text() -> str:
 
 @attrs.frozen
 class ImportProblem:
-    kind: str  # "not-found", "outside-root", "cycle", "unreadable"
+    kind: str  # "not-found", "outside-root", "cycle", "unreadable", "too-deep"
     message: str
     span: Span
     help: str | None = None
+    file: str | None = None  # "unreadable": the display path of the file that could not be read
+    reason: str | None = None  # "unreadable": why
 
 
 @attrs.frozen
@@ -57,49 +60,96 @@ class Unresolved:
 
 
 class Workspace:
-    """Loads and caches modules by resolved path; std is loaded from the package."""
+    """Loads and caches modules by resolved path; std is loaded from the package.
+
+    Every file is read through `read` (by default `paths.read_source`: a regular file
+    inside the root or a place `allow`ed, within the size limit), once."""
 
     def __init__(self, root: Path, read: Callable[[Path], str] | None = None):
         self.root = root.resolve()
-        self._read = read or (lambda path: path.read_text(encoding="utf-8"))
+        self._allowed: tuple[Path, ...] = (self.root,)
+        self._read = read or (lambda path: read_source(path, self._allowed))
         self._modules: dict[str, nodes.Module] = {}
+        self._raw: dict[str, str] = {}  # by resolved path
         self._texts: dict[str, str] = {}  # by display path: each file is read once
         self.read_errors: dict[str, str] = {}
+        self._touched: set[str] | None = None
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """The resolved paths of every file asked for inside the block, read or not."""
+        outer, self._touched = self._touched, set()
+        try:
+            yield self._touched
+        finally:
+            if outer is not None:
+                outer |= self._touched
+            self._touched = outer
 
     def display(self, path: Path) -> str:
         """Project-relative POSIX path when inside the root, else absolute."""
         return relative_posix(path, self.root)
 
-    def module(self, path: Path) -> nodes.Module | None:
-        key = str(path.resolve())
-        if key not in self._modules and key not in self.read_errors:
+    def allow(self, path: Path) -> None:
+        """Also read below `path` (a file or directory named on the command line) when the
+        path as named lies outside the root: the user pointed there, no link inside the
+        project does. A link inside the project that leads out is still refused."""
+        named = Path(os.path.abspath(path))
+        if not named.is_relative_to(self.root):
+            self._allowed += (resolved(path),)
+
+    @staticmethod
+    def key(path: Path) -> str:
+        """The key of `path` in `read_errors`: its resolved path."""
+        return str(resolved(path))
+
+    def source(self, path: Path) -> str | None:
+        """The text of `path`, or None when it cannot be read (the reason is in `read_errors`)."""
+        key = self.key(path)
+        if key not in self._raw and key not in self.read_errors:
             try:
-                text = self._read(path)
-            except (OSError, UnicodeDecodeError) as error:
+                self._raw[key] = self._read(path)
+            except (OSError, UnicodeDecodeError, UnreadableSource) as error:
                 self.read_errors[key] = _describe_os_error(error)
+        return self._raw.get(key)
+
+    def module(self, path: Path) -> nodes.Module | None:
+        key = self.key(path)
+        if self._touched is not None:
+            self._touched.add(key)
+        if key not in self._modules:
+            text = self.source(path)
+            if text is None:
                 return None
+            from alignment_plan.syntax.parser import parse_module  # lark only when parsing
+
             display = self.display(path)
             self._texts[display] = text
             self._modules[key] = parse_module(display, text)
-        return self._modules.get(key)
+        return self._modules[key]
 
     def files_read(self) -> list[Path]:
         """Every file this workspace read or tried to read, links resolved (not the bundled std)."""
-        return [Path(key) for key in (*self._modules, *self.read_errors) if key != STD_DISPLAY_PATH]
+        keys = dict.fromkeys((*self._raw, *self._modules, *self.read_errors))
+        return [Path(key) for key in keys if key != STD_DISPLAY_PATH]
 
     def std(self) -> nodes.Module:
         if STD_DISPLAY_PATH not in self._modules:
+            from alignment_plan.syntax.parser import parse_module
+
             self._modules[STD_DISPLAY_PATH] = parse_module(STD_DISPLAY_PATH, std_text())
         return self._modules[STD_DISPLAY_PATH]
 
     def source_lines(self, display_path: str) -> list[str]:
         """The lines of a loaded file by display path, as it was read when parsed."""
         if display_path == STD_DISPLAY_PATH:
-            return std_text().splitlines()
-        return self._texts.get(display_path, "").splitlines()
+            return split_lines(std_text())
+        return split_lines(self._texts.get(display_path, ""))
 
 
 def _describe_os_error(error: Exception) -> str:
+    if isinstance(error, UnreadableSource):
+        return str(error)
     if isinstance(error, UnicodeDecodeError):
         return "file is not valid UTF-8"
     if isinstance(error, IsADirectoryError):
@@ -139,52 +189,77 @@ class Scope:
                 yield decl
 
 
-def _imports(
-    workspace: Workspace,
-    module: nodes.Module,
-    stack: list[str],
-    seen: dict[str, nodes.Module],
-    problems: list,
-    origin: nodes.Use | None = None,
-) -> None:
-    for use in module.uses:
+# Deeper import chains are not followed: each level is a file a reviewer must open to
+# understand the plan, and resolving is linear only while the chain is bounded.
+MAX_IMPORT_DEPTH = 100
+
+
+def _imported(workspace: Workspace, module: nodes.Module, use: nodes.Use, problems: list) -> nodes.Module | None:
+    """The module `use` (written in `module`) names, or None with the problem recorded."""
+    if not use.is_path:
+        if use.target == "std":
+            return workspace.std()
+        problems.append(
+            ImportProblem(
+                "not-found",
+                f"unknown catalog `{use.target}`",
+                use.span,
+                'the packaged catalog is `std`; import a file with `use "path.plan"`',
+            )
+        )
+        return None
+    base = Path(module.path)
+    base = base if base.is_absolute() else workspace.root / base
+    target = resolved(base.parent / use.target)
+    if not target.is_relative_to(workspace.root):
+        problems.append(
+            ImportProblem(
+                "outside-root",
+                f"import `{use.target}` is outside the project root",
+                use.span,
+                f"imports must stay inside `{workspace.root.name}`; move the file or check from a higher directory",
+            )
+        )
+        return None
+    imported = workspace.module(target)
+    if imported is None:
+        reason = workspace.read_errors.get(workspace.key(target), "no such file")
+        # A file that exists but cannot be read is I/O trouble (exit 2), as when named.
+        kind = "not-found" if reason == "no such file" else "unreadable"
+        problems.append(
+            ImportProblem(
+                kind,
+                f"cannot import `{use.target}`: {reason}",
+                use.span,
+                file=workspace.display(target) if kind == "unreadable" else None,
+                reason=reason if kind == "unreadable" else None,
+            )
+        )
+    return imported
+
+
+def _imports(workspace: Workspace, module: nodes.Module, seen: dict[str, nodes.Module], problems: list) -> None:
+    """Every module `module` imports, depth first in source order, into `seen`.
+
+    Iterative, so that a long chain of imports cannot exhaust the stack."""
+    # One frame per module on the current chain: (module, the checked file's `use` that
+    # leads here, the uses still to follow).
+    frames = [(module, None, iter(module.uses))]
+    chain = [module.path]
+    while frames:
+        current, origin, uses = frames[-1]
+        use = next(uses, None)
+        if use is None:
+            frames.pop()
+            chain.pop()
+            continue
         # Problems deep in the import graph are reported at the checked file's own `use`.
         anchor = origin or use
-        if not use.is_path:
-            if use.target != "std":
-                problems.append(
-                    ImportProblem(
-                        "not-found",
-                        f"unknown catalog `{use.target}`",
-                        use.span,
-                        'the packaged catalog is `std`; import a file with `use "path.plan"`',
-                    )
-                )
-                continue
-            imported = workspace.std()
-        else:
-            base = Path(module.path)
-            base = base if base.is_absolute() else workspace.root / base
-            target = (base.parent / use.target).resolve()
-            if not target.is_relative_to(workspace.root):
-                problems.append(
-                    ImportProblem(
-                        "outside-root",
-                        f"import `{use.target}` is outside the project root",
-                        use.span,
-                        f"imports must stay inside `{workspace.root.name}`; move the file or check from a higher directory",
-                    )
-                )
-                continue
-            imported = workspace.module(target)
-            if imported is None:
-                reason = workspace.read_errors.get(str(target), "no such file")
-                problems.append(
-                    ImportProblem("not-found", f"cannot import `{use.target}`: {reason}", use.span)
-                )
-                continue
-        if imported.path in stack:
-            cycle = stack[stack.index(imported.path):] + [imported.path]
+        imported = _imported(workspace, current, use, problems)
+        if imported is None:
+            continue
+        if imported.path in chain:
+            cycle = chain[chain.index(imported.path):] + [imported.path]
             problems.append(
                 ImportProblem(
                     "cycle",
@@ -196,8 +271,19 @@ def _imports(
             continue
         if imported.path in seen:
             continue
+        if len(chain) > MAX_IMPORT_DEPTH:
+            problems.append(
+                ImportProblem(
+                    "too-deep",
+                    f"`{imported.path}` is not imported: imports nest more than {MAX_IMPORT_DEPTH} files deep",
+                    anchor.span,
+                    f"the limit is {MAX_IMPORT_DEPTH} levels of `use`; import the catalogs from fewer files",
+                )
+            )
+            continue
         seen[imported.path] = imported
-        _imports(workspace, imported, stack + [imported.path], seen, problems, anchor)
+        frames.append((imported, anchor, iter(imported.uses)))
+        chain.append(imported.path)
 
 
 def _declare(scope: Scope, kind: str, table: dict, key, decl, span: Span, name: str) -> None:
@@ -217,7 +303,7 @@ def resolve(workspace: Workspace, module: nodes.Module) -> Scope:
     """Build the scope of `module`: its declarations and everything it imports."""
     scope = Scope(module=module)
     seen: dict[str, nodes.Module] = {}
-    _imports(workspace, module, [module.path], seen, scope.import_problems)
+    _imports(workspace, module, seen, scope.import_problems)
     # Imports first, so a duplicate is reported in the checked file, pointing back at
     # the imported declaration it clashes with.
     ordered = [m for path, m in seen.items() if path != module.path] + [module]

@@ -20,23 +20,17 @@ converts the analysis into the result types the reporters read.
 from __future__ import annotations
 
 import itertools
+import re
+from collections import deque
 from collections.abc import Mapping
 from fractions import Fraction
 
 import attrs
 
 from alignment_plan.syntax import nodes
+from alignment_plan.analysis.logic import BudgetExceeded
 from alignment_plan.analysis.resolver import Scope
-from alignment_plan.analysis.semantics import (
-    AMBIGUOUS,
-    CLOSED,
-    OPEN,
-    Evaluator,
-    Verdict,
-    catalog_priors,
-    prior_value,
-    slots_needed,
-)
+from alignment_plan.analysis.semantics import AMBIGUOUS, CLOSED, OPEN, Evaluator, Verdict, slots_needed
 
 OUTER, INNER = "outer", "inner"
 LABELS = (OUTER, INNER, AMBIGUOUS)
@@ -101,6 +95,52 @@ class Stories:
     by_name: Mapping[str, Story]
     contradictions: tuple[RefinementContradiction, ...]
     cycles: tuple[RefinementCycle, ...]
+    too_deep: tuple[nodes.ScenarioDecl, ...] = ()  # refine a scenario already `MAX_REFINEMENT_DEPTH` deep
+
+
+# A story carries every ancestor and every inherited fact, so a chain of `refines` costs
+# the square of its length; past this depth a scenario inherits nothing (and AP005 says so).
+MAX_REFINEMENT_DEPTH = 100
+
+
+# Probabilities are exact fractions. A number with more digits, or a larger exponent, than
+# this would make every probability computed from it a huge integer (`1e99999999999`
+# alone never finished), so such a prior is refused (AP207) instead.
+MAX_PRIOR_DIGITS = 30
+MAX_PRIOR_EXPONENT = 30
+_NUMBER = re.compile(r"([0-9]+)(?:\.([0-9]+))?(?:[eE]([-+]?[0-9]+))?")
+
+
+def probability(text: str) -> Fraction | None:
+    """The exact value of a prior as written, or None when it has more than
+    `MAX_PRIOR_DIGITS` digits or an exponent beyond `MAX_PRIOR_EXPONENT` either way."""
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        return None
+    whole, fraction, exponent = match.group(1), match.group(2) or "", match.group(3) or "0"
+    if len(whole) + len(fraction) > MAX_PRIOR_DIGITS or len(exponent.lstrip("+-")) > 3:
+        return None
+    power = int(exponent)
+    if abs(power) > MAX_PRIOR_EXPONENT:
+        return None
+    return Fraction(int(whole + fraction)) * Fraction(10) ** (power - len(fraction))
+
+
+def prior_value(prior: nodes.Prior) -> Fraction | None:
+    """The probability a prior states, or None when it is not strictly between 0 and 1
+    (or is written with more digits than the checker computes with)."""
+    value = probability(prior.probability)
+    return value if value is not None and 0 < value < 1 else None
+
+
+def catalog_priors(scope: Scope) -> dict[str, Fraction]:
+    """Top-level priors visible in the scope (invalid ones are AP207's and left out)."""
+    found = {}
+    for fact, prior in scope.priors.items():
+        value = prior_value(prior)
+        if value is not None:
+            found[fact] = value
+    return found
 
 
 def _cycles(scenarios: Mapping[str, nodes.ScenarioDecl]) -> list[tuple[str, ...]]:
@@ -135,6 +175,7 @@ def scenario_stories(scope: Scope) -> Stories:
     on_cycle = {name for cycle in cycles for name in cycle}
     stories: dict[str, Story] = {}
     contradictions: list[RefinementContradiction] = []
+    too_deep: list[nodes.ScenarioDecl] = []
 
     def parent_of(name: str) -> str | None:
         parent = scenarios[name].parent
@@ -151,11 +192,16 @@ def scenario_stories(scope: Scope) -> Stories:
         for name in reversed(chain):
             if name not in stories:
                 parent = parent_of(name)
-                stories[name] = _story(scenarios[name], stories[parent] if parent else None, contradictions)
+                inherited = stories[parent] if parent else None
+                if inherited is not None and len(inherited.ancestors) + 1 >= MAX_REFINEMENT_DEPTH:
+                    too_deep.append(scenarios[name])
+                    inherited = None
+                stories[name] = _story(scenarios[name], inherited, contradictions)
     return Stories(
         by_name=stories,
         contradictions=tuple(contradictions),
         cycles=tuple(RefinementCycle(tuple(scenarios[name] for name in cycle)) for cycle in cycles),
+        too_deep=tuple(too_deep),
     )
 
 
@@ -238,22 +284,31 @@ class Classification:
         return tuple(cell.combination for cell in self.cells if cell.legacy == label)
 
 
+# Every combination is a column of every classification table; real lenses have a handful.
+MAX_DEFINITION_COMBINATIONS = 256
+
+
 def definition_combinations(scope: Scope, lens: nodes.LensDecl) -> tuple[tuple[nodes.DefinitionDecl, ...], ...]:
     """Every way to bind the slots `lens` uses to definitions visible in `scope`.
 
     A definition may itself use another slot, which is then bound too; a slot without
-    any definition stays unbound (its value is unknown in every completion).
+    any definition stays unbound (its value is unknown in every completion). Raises
+    `BudgetExceeded` past `MAX_DEFINITION_COMBINATIONS`.
     """
     done: list[tuple[nodes.DefinitionDecl, ...]] = []
-    pending: list[tuple[nodes.DefinitionDecl, ...]] = [()]
+    pending: deque[tuple[nodes.DefinitionDecl, ...]] = deque([()])
     while pending:
-        combination = pending.pop(0)
+        combination = pending.popleft()
         bound = {d.slot.text: d for d in combination}
         free = [slot for slot in slots_needed(scope, lens, bound) if slot not in bound and scope.definitions_of(slot)]
         if not free:
             done.append(combination)
             continue
         pending += [combination + (definition,) for definition in scope.definitions_of(free[0])]
+        if len(done) + len(pending) > MAX_DEFINITION_COMBINATIONS:
+            raise BudgetExceeded(
+                f"lens `{lens.name.text}` has more than {MAX_DEFINITION_COMBINATIONS} combinations of definitions"
+            )
     return tuple(done)
 
 
@@ -423,8 +478,11 @@ class ScenarioAnalysis:
     stories: Stories
     tables: tuple[Classification, ...]  # the scenarios declared in the file, in source order
     label_check: LabelCheck | None
+    # The first scenario that could not be classified within the limits, and why; it and
+    # the scenarios after it have no table, and their labels are not checked.
+    unclassified: tuple[nodes.ScenarioDecl, str] | None = None
     # Scenarios of the file whose story has errors: not classified, and left out of the label check.
-    unclassified: tuple[nodes.ScenarioDecl, ...] = ()
+    with_errors: tuple[nodes.ScenarioDecl, ...] = ()
 
 
 def _within(span, decl) -> bool:
@@ -455,21 +513,25 @@ def analyze_scenarios(scope: Scope, evaluator: Evaluator | None = None) -> Scena
     stories = scenario_stories(scope)
     priors = catalog_priors(scope)
     memo: dict = {}
+    tables: list[Classification] = []
+    unclassified = None
     broken = story_errors(scope, stories)
-    own = [
-        decl
-        for decl in scope.module.declarations
-        if isinstance(decl, nodes.ScenarioDecl) and scope.scenarios.get(decl.name.text) is decl
-    ]
-    tables = tuple(
-        classify(scope, evaluator, stories.by_name[decl.name.text], priors, memo)
-        for decl in own
-        if decl.name.text not in broken
-    )
+    with_errors = []
+    for decl in scope.module.declarations:
+        if isinstance(decl, nodes.ScenarioDecl) and scope.scenarios.get(decl.name.text) is decl:
+            if decl.name.text in broken:
+                with_errors.append(decl)
+                continue
+            try:
+                tables.append(classify(scope, evaluator, stories.by_name[decl.name.text], priors, memo))
+            except BudgetExceeded as error:
+                unclassified = (decl, str(error))
+                break
     return ScenarioAnalysis(
         file=scope.module.path,
         stories=stories,
-        tables=tables,
-        label_check=check_labels(scope.module.path, list(tables)),
-        unclassified=tuple(decl for decl in own if decl.name.text in broken),
+        tables=tuple(tables),
+        label_check=None if unclassified else check_labels(scope.module.path, tables),
+        unclassified=unclassified,
+        with_errors=tuple(with_errors),
     )

@@ -74,9 +74,14 @@ class Evaluator:
     def __init__(self, scope: Scope):
         self.scope = scope
         self.diagrams = Diagrams()
+        # Plans share stories and bindings: a verdict is a function of its arguments.
+        self._verdicts: dict[tuple, tuple] = {}
 
     def _value_of(self, story, bindings, reading):
         active: set[str] = set()
+        # A slot's value depends on the slots being expanded around it only through a
+        # cycle; keyed by both, each expansion happens once, not once per reference.
+        expanded: dict[tuple[str, frozenset[str]], bool | None] = {}
 
         def value_of(name: str) -> bool | None:
             if name in story:
@@ -85,11 +90,15 @@ class Evaluator:
                 definition = bindings.get(name)
                 if definition is None or name in active:
                     return None
-                active.add(name)
-                try:
-                    return kleene(definition.body, value_of)
-                finally:
-                    active.discard(name)
+                key = (name, frozenset(active))
+                if key not in expanded:
+                    self.diagrams.spend()
+                    active.add(name)
+                    try:
+                        expanded[key] = kleene(definition.body, value_of)
+                    finally:
+                        active.discard(name)
+                return expanded[key]
             return False if reading == CLOSED else None
 
         return value_of
@@ -97,6 +106,7 @@ class Evaluator:
     def _diagram_of(self, story, bindings, reading):
         d = self.diagrams
         active: set[str] = set()
+        expanded: dict[tuple[str, frozenset[str]], int] = {}
 
         def diagram_of(name: str) -> int:
             if name in story:
@@ -105,11 +115,14 @@ class Evaluator:
                 definition = bindings.get(name)
                 if definition is None or name in active:
                     return d.variable(name)
-                active.add(name)
-                try:
-                    return d.compile(definition.body, diagram_of)
-                finally:
-                    active.discard(name)
+                key = (name, frozenset(active))
+                if key not in expanded:
+                    active.add(name)
+                    try:
+                        expanded[key] = d.compile(definition.body, diagram_of)
+                    finally:
+                        active.discard(name)
+                return expanded[key]
             return d.leaf(False) if reading == CLOSED else d.variable(name)
 
         return diagram_of
@@ -141,6 +154,20 @@ class Evaluator:
         priors: Mapping[str, Fraction] | None = None,
     ) -> Verdict:
         """Supervaluation of `lens` over every completion of the unknown facts."""
+        key = (
+            id(lens),
+            frozenset(story.items()),
+            frozenset((slot, id(definition)) for slot, definition in bindings.items()),
+            reading,
+            frozenset(priors.items()) if priors is not None else None,
+        )
+        found = self._verdicts.get(key)
+        if found is None:
+            # The entry holds the lens and definitions too, so their ids stay theirs.
+            found = self._verdicts[key] = (self._verdict(lens, story, bindings, reading, priors), lens, bindings)
+        return found[0]
+
+    def _verdict(self, lens, story, bindings, reading, priors) -> Verdict:
         legacy = legacy_words(lens)
         fast = kleene_verdict(lens, self._value_of(story, bindings, reading))
         if fast is not None:
@@ -159,25 +186,6 @@ class Evaluator:
             legacy=tuple((outcome, legacy.get(outcome)) for outcome in outcomes),
             probabilities=probabilities,
         )
-
-
-def prior_value(prior: nodes.Prior) -> Fraction | None:
-    """The probability a prior states, or None when it is not strictly between 0 and 1."""
-    try:
-        value = Fraction(prior.probability)
-    except (ValueError, ZeroDivisionError):
-        return None
-    return value if 0 < value < 1 else None
-
-
-def catalog_priors(scope: Scope) -> dict[str, Fraction]:
-    """Top-level priors visible in the scope (invalid ones are AP207's and left out)."""
-    found = {}
-    for fact, prior in scope.priors.items():
-        value = prior_value(prior)
-        if value is not None:
-            found[fact] = value
-    return found
 
 
 def slots_needed(scope: Scope, lens: nodes.LensDecl, bindings: Mapping[str, nodes.DefinitionDecl]) -> tuple[str, ...]:

@@ -5,27 +5,33 @@ resolve imports and names, analyse plans and scenarios once, run the rules on on
 `ModuleContext`, apply the file's suppressions, run the hygiene rules on what they did,
 and package everything as plain data for the reporters. Never imports a reporter or the
 project layer; options are data, so a run can be described, compared and cached.
+A file whose analysis passes a limit gets an AP005 finding for the part left out; a file
+that hits a bug gets a `FileError` (exit 2) and the other files keep their results.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import attrs
 
-from alignment_plan.analysis.resolver import Workspace, resolve
-from alignment_plan.analysis.scenarios import analyze_scenarios
-from alignment_plan.analysis.semantics import Evaluator, analyze_plan, catalog_priors
+from alignment_plan.analysis.logic import BudgetExceeded
+from alignment_plan.analysis.resolver import Scope, Workspace, resolve
+from alignment_plan.analysis.scenarios import MAX_REFINEMENT_DEPTH, analyze_scenarios, catalog_priors
+from alignment_plan.analysis.semantics import Evaluator, analyze_plan
 from alignment_plan.checker.convert import label_check_results, plan_result, rule_info, scenario_results
 from alignment_plan.checker.fingerprints import fingerprints
 from alignment_plan.diagnostics import Diagnostic, Severity
-from alignment_plan.results.model import CheckResult, FileError
+from alignment_plan.results.model import CheckResult, FileError, LabelCheckResult, PlanResult, ScenarioResult
 from alignment_plan.rules import RULES
-from alignment_plan.rules.context import ModuleContext
+from alignment_plan.rules.context import LimitExceeded, ModuleContext
 from alignment_plan.rules.hygiene import AFTER_SUPPRESSIONS
 from alignment_plan.rules.registry import run_rules
 from alignment_plan.rules.suppressions import SuppressionFacts, apply_suppressions, parse_suppressions
+from alignment_plan.runtime import fewer_collections
+from alignment_plan.text import describe_bug
 from alignment_plan.vocabulary import DEFAULT_THRESHOLD
 
 
@@ -43,13 +49,52 @@ class CheckOptions:
         return frozenset(RULES) if self.enabled is None else self.enabled & frozenset(RULES)
 
 
+def analyze_module(scope: Scope, threshold: str) -> ModuleContext:
+    """Every analysis of one file, within the limits: a plan or the scenarios that pass one
+    are left out and recorded for AP005 instead."""
+    evaluator = Evaluator(scope)
+    priors = catalog_priors(scope)
+    analyses, limits = [], []
+    for plan in scope.own(scope.plans):
+        try:
+            analyses.append(analyze_plan(scope, plan, threshold, evaluator, priors))
+        except BudgetExceeded as error:
+            limits.append(
+                LimitExceeded(f"plan `{plan.name.text}` is not analysed: {error}", plan.name.span, _LIMIT_HELP)
+            )
+    scenarios = analyze_scenarios(scope, evaluator)
+    if scenarios.unclassified is not None:
+        decl, reason = scenarios.unclassified
+        limits.append(
+            LimitExceeded(
+                f"scenario `{decl.name.text}` and those after it are not classified: {reason}", decl.name.span, _LIMIT_HELP
+            )
+        )
+    limits += [
+        LimitExceeded(
+            f"scenario `{decl.name.text}` inherits nothing: it refines a chain of more than "
+            f"{MAX_REFINEMENT_DEPTH} scenarios",
+            decl.parent.span if decl.parent is not None else decl.name.span,
+            "refine a scenario nearer the root of the chain",
+        )
+        for decl in scenarios.stories.too_deep
+        if decl.span.file == scope.module.path
+    ]
+    limits += [
+        LimitExceeded(problem.message, problem.span, problem.help)
+        for problem in scope.import_problems
+        if problem.kind == "too-deep"
+    ]
+    return ModuleContext(scope, tuple(analyses), evaluator, scenarios, limits=tuple(limits))
+
+
+_LIMIT_HELP = "`docs/limits.md` lists the limits; split the file, or write fewer definitions per slot"
+
+
 def check_module(workspace: Workspace, module, options: CheckOptions):
     """The findings on one parsed module, the number suppressed, and its analyses."""
     scope = resolve(workspace, module)
-    evaluator = Evaluator(scope)
-    priors = catalog_priors(scope)
-    analyses = tuple(analyze_plan(scope, plan, options.threshold, evaluator, priors) for plan in scope.own(scope.plans))
-    context = ModuleContext(scope, analyses, evaluator, analyze_scenarios(scope, evaluator))
+    context = analyze_module(scope, options.threshold)
     codes = options.enabled_codes() - options.file_ignores.get(module.path, frozenset())
     found = run_rules(context, codes - AFTER_SUPPRESSIONS, options.severities)
     parsed = parse_suppressions(module, lambda: workspace.source_lines(module.path))
@@ -60,34 +105,89 @@ def check_module(workspace: Workspace, module, options: CheckOptions):
     return sorted(kept + after_kept, key=Diagnostic.sort_key), silenced + after_silenced, context
 
 
+@attrs.frozen
+class FileResult:
+    """What checking one file gave: the unit that the project layer caches and runs in
+    parallel. A function of the file, the files it imports and the options only."""
+
+    file: str  # display path
+    diagnostics: tuple[Diagnostic, ...] = ()
+    suppressed: int = 0
+    plans: tuple[PlanResult, ...] = ()
+    scenarios: tuple[ScenarioResult, ...] = ()
+    label_checks: tuple[LabelCheckResult, ...] = ()
+    source_lines: tuple[str, ...] | None = None  # kept when there are findings to show
+    # The file, or an import of it, could not be read, or checking it hit a bug (exit 2).
+    errors: tuple[FileError, ...] = ()
+    # Every other file the check read or looked for (resolved paths), for the cache.
+    dependencies: tuple[str, ...] = ()
+
+
+def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOptions()) -> FileResult:
+    """Check one file; the workspace keeps what it parses for the next file."""
+    key = workspace.key(path)
+    with workspace.recording() as touched:
+        module = workspace.module(path)
+        if module is None:
+            return FileResult(file=workspace.display(path), errors=(FileError(workspace.display(path), workspace.read_errors[key]),))
+        try:
+            found, silenced, context = check_module(workspace, module, options)
+        except Exception as error:  # noqa: BLE001 - a bug in one file must not lose the others
+            if os.environ.get("ALIGNMENT_PLAN_DEBUG"):
+                raise
+            message = f"internal error while checking it ({describe_bug(error)}); this is a bug, please report it"
+            return FileResult(file=module.path, errors=(FileError(module.path, message),))
+    # An import that exists but cannot be read stops the run as a named file does.
+    errors = tuple(
+        FileError(problem.file, problem.reason or "")
+        for problem in context.scope.import_problems
+        if problem.kind == "unreadable" and problem.file is not None
+    )
+    return FileResult(
+        file=module.path,
+        diagnostics=tuple(found),
+        suppressed=silenced,
+        plans=tuple(
+            plan_result(analysis, module.path, context.scope, context.evaluator, catalog_priors(context.scope))
+            for analysis in context.analyses
+        ),
+        scenarios=tuple(scenario_results(context.scenarios, found)),
+        label_checks=tuple(label_check_results(context.scenarios)),
+        source_lines=tuple(workspace.source_lines(module.path)) if found else None,
+        errors=errors,
+        dependencies=tuple(sorted(touched - {key})),
+    )
+
+
 def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptions = CheckOptions()) -> CheckResult:
     """Check every file in `files` (already selected, in the order given)."""
+    with fewer_collections():
+        return combine([check_file(path, workspace, options) for path in files], options)
+
+
+def combine(results: Sequence[FileResult], options: CheckOptions) -> CheckResult:
+    """One run's result from its files' results, in the order given."""
     diagnostics: list[Diagnostic] = []
     plans, errors, scenarios, label_checks, sources = [], [], [], [], {}
     suppressed = 0
-    for path in files:
-        module = workspace.module(path)
-        if module is None:
-            errors.append(FileError(workspace.display(path), workspace.read_errors[str(path.resolve())]))
-            continue
-        found, silenced, context = check_module(workspace, module, options)
-        diagnostics += found
-        suppressed += silenced
-        priors = catalog_priors(context.scope)
-        plans += [plan_result(a, module.path, context.scope, context.evaluator, priors) for a in context.analyses]
-        scenarios += scenario_results(context.scenarios, found)
-        label_checks += label_check_results(context.scenarios)
-        if found:
-            sources[module.path] = tuple(workspace.source_lines(module.path))
+    for result in results:
+        errors += result.errors
+        diagnostics += result.diagnostics
+        suppressed += result.suppressed
+        plans += result.plans
+        scenarios += result.scenarios
+        label_checks += result.label_checks
+        if result.source_lines is not None:
+            sources[result.file] = result.source_lines
     enabled = options.enabled_codes()
     ran = sorted((RULES[code] for code in enabled), key=lambda r: r.code)
     diagnostics = sorted(diagnostics, key=lambda d: d.sort_key())
     return CheckResult(
-        files=tuple(workspace.display(path) for path in files),
+        files=tuple(result.file for result in results),
         diagnostics=tuple(diagnostics),
         plans=tuple(plans),
         rules=tuple(rule_info(r, options.severities.get(r.code, r.severity)) for r in ran),
-        file_errors=tuple(errors),
+        file_errors=tuple(sorted(set(errors), key=lambda error: error.file)),
         scenarios=tuple(scenarios),
         label_checks=tuple(label_checks),
         sources=tuple(sorted(sources.items())),

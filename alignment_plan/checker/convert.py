@@ -141,7 +141,7 @@ def scenario_results(analysis: ScenarioAnalysis, diagnostics=()) -> tuple[Scenar
                 priors=tuple((fact, float(p)) for fact, p in table.priors),
             )
         )
-    for decl in analysis.unclassified:
+    for decl in analysis.with_errors:
         story = analysis.stories.by_name.get(decl.name.text)
         errors = tuple(
             d

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 
 from alignment_plan.commands.options import add_paths_argument, add_project_arguments
 from alignment_plan.project.settings import FORMATS
@@ -67,7 +68,7 @@ def run(args) -> int:
     return exit_code(run.result, run.gate, args.exit_zero)
 
 
-def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: int) -> str:
+def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: int) -> str | Iterable[str]:
     if args.statistics:
         from alignment_plan.reporters import concise
 
@@ -84,7 +85,7 @@ def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: i
     if fmt == "json":
         from alignment_plan.reporters import json_report
 
-        return json_report.render(result)
+        return json_report.chunks(result)
     if fmt == "github":
         from alignment_plan.reporters import github
 

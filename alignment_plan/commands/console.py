@@ -3,6 +3,7 @@ writing the output.
 
 Exit codes: 0 clean, 1 findings at error severity or a missed coverage threshold, 2 usage,
 configuration, I/O or internal errors. `exit_code` is the one place a result becomes one.
+Messages are made `printable` (user input may hold control characters) and are one line.
 """
 
 from __future__ import annotations
@@ -14,27 +15,32 @@ from pathlib import Path
 # `OutputError` is raised by `write_output`; `cli.main` imports it from here and catches it.
 from alignment_plan.reporters.output import OutputError, write_file  # noqa: F401
 
+from alignment_plan.text import printable
+
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
 def fail(message: str) -> int:
-    """Say what went wrong on standard error; the exit code for it."""
-    print(f"alignment-plan: error: {message}", file=sys.stderr)
+    """Say what went wrong on standard error, on one line; the exit code for it."""
+    print(f"alignment-plan: error: {printable(message)}", file=sys.stderr)
     return EXIT_TROUBLE
 
 
 def note(message: str) -> None:
-    print(f"alignment-plan: {message}", file=sys.stderr)
+    print(f"alignment-plan: {printable(message)}", file=sys.stderr)
 
 
-def write_output(text: str, path: str | None, inputs: Iterable[Path | str] = ()) -> None:
-    """Write to standard output, or to `path` (exactly as given) atomically and never over one
-    of `inputs`; raises `OutputError`, which `cli.main` turns into exit code 2."""
+def write_output(text: str | Iterable[str], path: str | None, inputs: Iterable[Path | str] = ()) -> None:
+    """Write to standard output as `text` comes (it may come in pieces), or to `path`
+    (exactly as given) atomically and never over one of `inputs`; raises `OutputError`,
+    which `cli.main` turns into exit code 2."""
+    pieces = (text,) if isinstance(text, str) else text
     if path is None or path == "-":
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return
-    write_file(Path(path), text, [Path(p) for p in inputs])
+    write_file(Path(path), "".join(pieces), [Path(p) for p in inputs])
 
 
 def inputs_of(run, args) -> list[Path]:
@@ -45,7 +51,7 @@ def inputs_of(run, args) -> list[Path]:
 def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:
     """Like ruff: an empty run succeeds, but says so on standard error."""
     if not files:
-        where = ", ".join(f"`{p}`" for p in paths)
+        where = printable(", ".join(f"`{p}`" for p in paths))
         print(f"alignment-plan: warning: no `.plan` files found under {where}", file=sys.stderr)
 
 

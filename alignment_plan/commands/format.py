@@ -72,7 +72,7 @@ def run(args) -> int:
     warn_if_nothing_checked(files, args.paths or roots)
     tally = _Tally()
     for path in files:
-        _format_file(path, workspace.display(path), args, tally)
+        _format_file(path, workspace.display(path), args, tally, workspace)
     tally.report(args.check or args.diff)
     if tally.troubled:
         return EXIT_TROUBLE
@@ -109,14 +109,14 @@ def _exit_for_changes(changed: bool, args) -> int:
     return EXIT_FINDINGS if changed and (args.check or args.diff) else EXIT_OK
 
 
-def _format_file(path: Path, shown: str, args, tally: _Tally) -> None:
+def _format_file(path: Path, shown: str, args, tally: _Tally, workspace) -> None:
     from alignment_plan.commands.console import fail
     from alignment_plan.syntax.formatter import format_source
 
-    try:
-        original = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot read `{shown}`: {getattr(error, 'strerror', None) or error}")
+    # Read as `check` reads: a regular file inside the project root, within the size limit.
+    original = workspace.source(path)
+    if original is None:
+        fail(f"cannot read `{shown}`: {workspace.read_errors[workspace.key(path)]}")
         tally.troubled += 1
         return
     # The file's own line endings are kept: a checkout with CRLF stays CRLF.
@@ -165,8 +165,9 @@ def _format_stdin(text: str, args) -> int:
 
 def _show_errors(diagnostics, text: str) -> None:
     from alignment_plan.reporters.text import render_diagnostics
+    from alignment_plan.text import split_lines
 
-    sys.stderr.write(render_diagnostics(diagnostics, tuple(text.splitlines()), color=sys.stderr.isatty()))
+    sys.stderr.write(render_diagnostics(diagnostics, tuple(split_lines(text)), color=sys.stderr.isatty()))
 
 
 def unified_diff(before: str, after: str, shown: str) -> str:

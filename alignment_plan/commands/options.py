@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from alignment_plan.paths import CACHE_DIRECTORY
 from alignment_plan.vocabulary import DEFAULT_THRESHOLD, STATUSES
 
 
@@ -40,10 +41,26 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number of processes, 1 or more")
+    return int(text)
+
+
 def add_project_arguments(parser: argparse.ArgumentParser, *, gate: bool = True) -> None:
     """Flags that override `[tool.alignment-plan]`; every one replaces the configured value.
+    Then how to run: processes and the result cache, which never change what a run finds.
 
     `gate` adds the coverage thresholds and the precision of percentages."""
+    running = parser.add_argument_group("running")
+    running.add_argument(
+        "-j", "--jobs", metavar="N", type=jobs, help="check files on N processes (default: one per available CPU)"
+    )
+    running.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"neither read nor write the result cache (`{CACHE_DIRECTORY}` under the project root)",
+    )
     group = parser.add_argument_group("configuration (overrides [tool.alignment-plan] in pyproject.toml)")
     group.add_argument("--config", metavar="FILE", type=Path, help="read this pyproject.toml instead of searching for one")
     group.add_argument("--isolated", action="store_true", help="ignore every configuration file")
@@ -125,4 +142,11 @@ def open_project(args):
     """The `Project` for a parsed command line; raises `ProjectError`."""
     from alignment_plan.project.project import Project
 
-    return Project.open(Path.cwd(), overrides_from(args), config_file=args.config, isolated=args.isolated)
+    return Project.open(
+        Path.cwd(),
+        overrides_from(args),
+        config_file=args.config,
+        isolated=args.isolated,
+        jobs=args.jobs,
+        cache=not args.no_cache,
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 import attrs
 
 from alignment_plan.diagnostics import Diagnostic
+from alignment_plan.paths import UnreadableSource, read_source
 
 from alignment_plan.results.model import CheckResult
 
@@ -42,11 +43,15 @@ def write_baseline(result: CheckResult, path: Path) -> int:
 def read_baseline(path: Path) -> Counter:
     """The multiset of fingerprints a baseline file records."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_source(path, None))
+    except UnreadableSource as error:
+        raise BaselineError(f"cannot read baseline `{path}`: {error}") from None
     except OSError as error:
         raise BaselineError(f"cannot read baseline `{path}`: {error.strerror or error}") from None
-    except (ValueError, UnicodeDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise BaselineError(f"baseline `{path}` is not valid JSON: {error}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BaselineError(f"baseline `{path}` is not a baseline this tool wrote (not UTF-8, nested too deeply or a huge number)") from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise BaselineError(f"baseline `{path}` is not an alignment-plan baseline of version {FORMAT_VERSION}")
     findings = data.get("findings")

@@ -65,6 +65,8 @@ def parse_base(text: str) -> tuple[tuple[BasePlan, ...], str | None]:
         raise BaseReportError(f"not JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
     except RecursionError:
         raise BaseReportError("not JSON this tool wrote (nested too deeply)") from None
+    except ValueError:  # an integer of more than 4300 digits (Python 3.11 and later)
+        raise BaseReportError("not JSON this tool wrote (a number with thousands of digits)") from None
     plans = read_plans(document)
     version = document.get("version")
     return plans, version if isinstance(version, str) else None

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from alignment_plan.analysis.resolver import Workspace, resolve
+from alignment_plan.paths import resolved
 
 PLAN_SUFFIX = ".plan"
 _PATH_IMPORT = re.compile(r'\buse\s+"')
@@ -33,7 +34,7 @@ def collect_files(
             found.append(path)
     unique: dict[str, Path] = {}
     for path in found:
-        unique.setdefault(str(path.resolve()), path)
+        unique.setdefault(str(resolved(path)), path)
     # Sorted by resolved path, so the order of arguments never changes the output.
     return [unique[key] for key in sorted(unique)]
 
@@ -45,9 +46,10 @@ def importers(
     targets = {workspace.display(path) for path in named}
     found = []
     for path in collect_files([d for d in under if d.is_dir()], exclude):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        # Read as every plan file is read: inside the root, regular files only. A file that
+        # cannot be read imports nothing; it is reported only when it is checked.
+        text = workspace.source(path)
+        if text is None:
             continue
         # Only a file that imports by path can depend on a named file; reading is cheap,
         # parsing and resolving every plan of a large project is not.

@@ -17,12 +17,16 @@ from typing import Any
 import attrs
 
 from alignment_plan.analysis.resolver import Workspace
-from alignment_plan.checker.check import CheckOptions, check_files
+from alignment_plan.paths import resolved
+from alignment_plan.checker.check import CheckOptions, FileResult, check_files, combine
 from alignment_plan.project import baseline as baselines
+from alignment_plan.project.cache import ResultCache
+from alignment_plan.project.parallel import available_cpus, check_all
 from alignment_plan.project.discovery import collect_files, importers
 from alignment_plan.project.gate import GateFailure, coverage_gate
 from alignment_plan.project.settings import ConfigError, Settings, enabled_codes, load_settings, severities
 from alignment_plan.results.model import CheckResult
+from alignment_plan.runtime import fewer_collections
 
 
 class ProjectError(Exception):
@@ -44,6 +48,9 @@ class Project:
     settings: Settings
     enabled: frozenset[str]
     severities: Mapping[str, Any]
+    # How to run, never what a run finds: processes for checking, and the result cache.
+    jobs: int = 1
+    cache: bool = False
 
     @classmethod
     def open(
@@ -54,12 +61,22 @@ class Project:
         config_file: Path | None = None,
         isolated: bool = False,
         environ: Mapping[str, str] | None = None,
+        jobs: int | None = 1,
+        cache: bool = False,
     ) -> Project:
         """The project seen from `cwd`, its configuration overridden by the command line;
-        raises `ProjectError` for a configuration that cannot be applied."""
+        raises `ProjectError` for a configuration that cannot be applied. `jobs`: worker
+        processes (None: one per available CPU); `cache`: reuse and store results in the
+        project's result cache."""
         try:
             settings = load_settings(cwd, overrides, config_file=config_file, isolated=isolated, environ=environ)
-            return cls(settings=settings, enabled=enabled_codes(settings), severities=severities(settings))
+            return cls(
+                settings=settings,
+                enabled=enabled_codes(settings),
+                severities=severities(settings),
+                jobs=available_cpus() if jobs is None else jobs,
+                cache=cache,
+            )
         except ConfigError as error:
             raise ProjectError(str(error)) from None
 
@@ -85,8 +102,12 @@ class Project:
         self, paths: Sequence[Path], workspace: Workspace, *, named: bool = True, dependents: bool = True
     ) -> list[Path]:
         """The plan files a run reads (see `discovery`). A directory the user `named` is searched
-        even when excluded, as ruff does; configured `paths` never escape `exclude`."""
+        even when excluded, as ruff does; configured `paths` never escape `exclude`. A path named
+        outside the project root on the command line may be read (see `Workspace.allow`); a
+        configured one may not, since the configuration comes with the files it checks."""
         if named:
+            for path in paths:
+                workspace.allow(path)
             files = collect_files(paths, self.settings.excluded)
         else:
             files = collect_files(paths, lambda path, within: self.settings.excluded(path))
@@ -116,7 +137,31 @@ class Project:
         """Every selected file checked, without the baseline or the gate."""
         workspace = workspace or self.workspace()
         files = self.select(self.roots(paths), workspace, named=bool(paths), dependents=dependents)
-        return check_files(files, workspace, self.options(files, workspace))
+        options = self.options(files, workspace)
+        if not self.cache and self.jobs <= 1:
+            return check_files(files, workspace, options)
+        with fewer_collections():
+            return combine(self._file_results(files, workspace, options), options)
+
+    def _file_results(self, files: Sequence[Path], workspace: Workspace, options: CheckOptions) -> list[FileResult]:
+        """Each file's result: from the cache where it is current, else checked (and stored)."""
+        cache = ResultCache(self.root, workspace) if self.cache else None
+        results: list[FileResult | None] = [None] * len(files)
+        keys: dict[int, str] = {}
+        for index, path in enumerate(files):
+            if cache is None:
+                break
+            text = workspace.source(path)  # read once: the check below reuses it
+            if text is None:
+                continue  # checked below, which reports why
+            keys[index] = cache.key(workspace.display(path), text, options)
+            results[index] = cache.get(keys[index])
+        missing = [index for index, result in enumerate(results) if result is None]
+        for index, result in zip(missing, check_all([files[i] for i in missing], workspace, options, self.jobs)):
+            results[index] = result
+            if cache is not None and index in keys:
+                cache.put(keys[index], result)
+        return results
 
     def run(self, paths: Sequence[Path] = (), *, dependents: bool = True, update_baseline: bool = False) -> Run:
         """`check`, with the baseline applied (written first when missing or asked) and the gate."""
@@ -136,14 +181,18 @@ class Project:
         return Run(result=result, gate=gate, notes=tuple(notes), inputs=tuple(inputs))
 
     def baseline_path(self) -> Path:
+        """The baseline file; a configured one must lie inside the project root, since the
+        configuration comes with the files it checks (and the baseline may be written)."""
         where = Path(self.settings.baseline or "")
         if self.settings.sources.get("baseline") != "command line":
             where = self.settings.base / where
+            if not resolved(where).is_relative_to(self.root.resolve()):
+                raise ProjectError(f"baseline `{self.settings.baseline}` is outside the project root")
         return where
 
     def _with_baseline(self, result: CheckResult, update: bool) -> tuple[CheckResult, list[str]]:
-        where = self.baseline_path()
         try:
+            where = self.baseline_path()
             if update or not where.exists():
                 count = baselines.write_baseline(result, where)
                 note = (

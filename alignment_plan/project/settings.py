@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import json
 import os
 import sys
 from collections.abc import Mapping
@@ -198,6 +199,8 @@ def load_settings(
     if isolated:
         root, path, table = find_root(cwd), None, None
     elif config_file is not None:
+        if config_file.is_dir():
+            raise ConfigError(f"configuration file `{config_file}` is a directory; name its `pyproject.toml`")
         if not config_file.is_file():
             raise ConfigError(f"configuration file `{config_file}` does not exist")
         path = config_file.resolve()
@@ -250,8 +253,15 @@ def _table(key: str, value: Any, where: str) -> dict:
 
 def _percent(key: str, value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-        raise ConfigError(f"{where}: `{key}` must be a number from 0 to 100, not `{value}`")
+        raise ConfigError(f"{where}: `{key}` must be a number from 0 to 100, not {_written(value)}")
     return float(value)
+
+
+def _written(value: Any) -> str:
+    """A value as the user wrote it, saying when it is a string: `90`, or the string `"90"`."""
+    if isinstance(value, str):
+        return f"the string `{json.dumps(value)}` (write it without quotes)"
+    return f"`{value}`"
 
 
 def validate(key: str, value: Any, where: str) -> Any:
@@ -301,14 +311,14 @@ def validate(key: str, value: Any, where: str) -> Any:
         return value
     if key == "precision":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            raise ConfigError(f"{where}: `{key}` must be a whole number from 0 to 10, not `{value}`")
+            raise ConfigError(f"{where}: `{key}` must be a whole number from 0 to 10, not {_written(value)}")
         return value
     if key == "format":
         if value not in FORMATS:
             raise ConfigError(f"{where}: `{key}` must be one of {', '.join(FORMATS)}, not `{value}`")
         return value
     if key == "baseline":
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value or "\0" in value:
             raise ConfigError(f"{where}: `{key}` must be a file name")
         return value
     raise ConfigError(f"{where}: unknown key `{key}`{_did_you_mean(key, KEYS)}")
@@ -364,8 +374,6 @@ def enabled_codes(settings: Settings) -> frozenset[str]:
 
 def render_settings(settings: Settings) -> str:
     """The resolved configuration as TOML-like lines, each with where it came from."""
-    import json
-
     out = [f"# configuration file: {settings.config_file.as_posix() if settings.config_file else 'none'}"]
     width = max(len(key) for key in KEYS)
     for key in KEYS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from alignment_plan.results.model import CatalogEntry
+from alignment_plan.text import printable
+
 
 _HEADINGS = {
     "fact": "Facts",
@@ -26,11 +28,11 @@ def render_text(entries: tuple[CatalogEntry, ...]) -> str:
         for entry in group:
             name = f"{entry.slot} = {entry.name}" if entry.slot else entry.name
             out.append(f"  {name}")
-            out.append(f"      {entry.meaning}")
+            out.append(f"      {printable(entry.meaning)}")
             for line in entry.body:
                 out.append(f"      | {line}")
             for source in entry.sources:
-                out.append(f"      source: {source}")
+                out.append(f"      source: {printable(source)}")
         out.append("")
     return "\n".join(out)
 

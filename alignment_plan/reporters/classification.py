@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from alignment_plan.diagnostics import Severity
 from alignment_plan.results.model import CheckResult, CombinationResult, LabelCheckResult, ScenarioResult, VerdictResult
+from alignment_plan.text import printable
+
 
 SCENARIO_FAMILY = "AP4"
 
@@ -61,20 +63,23 @@ def _value(value: bool) -> str:
 def render_scenario(scenario: ScenarioResult) -> list[str]:
     """One scenario: its story, then one row per lens, bindings and reading."""
     label = first_label(scenario)
-    head = f"scenario {scenario.name} ({scenario.file}:{scenario.line})"
+    head = f"scenario {scenario.name} ({printable(scenario.file)}:{scenario.line})"
     if scenario.refines:
         head += f" refines {scenario.refines}"
     head += f", label {label}" if label else ", no label"
-    out = [head, f"  {scenario.title}"]
+    out = [head, f"  {printable(scenario.title)}"]
     facts = ", ".join(f"{fact} = {_value(value)}" for fact, value in scenario.facts) or "none"
     out.append(f"  facts: {facts}")
     if scenario.priors:
         out.append("  priors: " + ", ".join(f"{fact} = {_number(p)}" for fact, p in scenario.priors))
     for source in scenario.sources:
-        out.append(f"  source: {source}")
+        out.append(f"  source: {printable(source)}")
     if not scenario.classified:
         out.append("  not classified: its story has errors")
-        out += [f"  {d.severity.value}[{d.code}] {d.span.file}:{d.span.line}:{d.span.column}: {d.message}" for d in scenario.errors]
+        out += [
+            f"  {d.severity.value}[{d.code}] {d.span.file}:{d.span.line}:{d.span.column}: {printable(d.message)}"
+            for d in scenario.errors
+        ]
         if not scenario.errors:
             out.append("  (the configuration switches those findings off; `alignment-plan check --isolated` shows them)")
         return out + [""]
@@ -111,7 +116,7 @@ def render_matrix(scenarios: tuple[ScenarioResult, ...]) -> list[str]:
             lens, heuristic, bindings, reading = key
             name = f"{lens} (heuristic)" if heuristic else lens
             rows.append((name, _bindings(bindings), reading) + tuple(_cell(c.get(key)) for c in cells))
-        out += [f"{file}: legacy word of each verdict (the verdict where it has none); * reproduces the label", ""]
+        out += [f"{printable(file)}: legacy word of each verdict (the verdict where it has none); * reproduces the label", ""]
         out += (_table(rows) if keys else ["  no verdicts"]) + [""]
     return out
 
@@ -142,7 +147,7 @@ def _combinations(heading: str, combinations: tuple[CombinationResult, ...], non
 
 def render_label_check(check: LabelCheckResult) -> list[str]:
     labels = ", ".join(f"{name} = {label}" for name, label in check.labels)
-    out = [f"labels in {check.file}: {labels}"]
+    out = [f"labels in {printable(check.file)}: {labels}"]
     none = "none" + (f" ({_conflict(check)})" if check.conflict_kind else "")
     out += _combinations("reproduced by real categorizations", check.real, none)
     out += _combinations("reproduced by heuristics", check.heuristic, "none")
@@ -160,7 +165,7 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
     """The tables (one per scenario, or one matrix per file), label checks and findings."""
     out: list[str] = []
     for error in result.file_errors:
-        out += [f"error: cannot read `{error.file}`: {error.message}", ""]
+        out += [f"error: cannot read `{printable(error.file)}`: {printable(error.message)}", ""]
     if matrix:
         out += render_matrix(result.scenarios)
     else:
@@ -170,7 +175,7 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
         out += render_label_check(check)
     findings = scenario_findings(result)
     for d in findings:
-        out.append(f"{d.severity.value}[{d.code}] {d.span.file}:{d.span.line}:{d.span.column}: {d.message}")
+        out.append(f"{d.severity.value}[{d.code}] {printable(d.span.file)}:{d.span.line}:{d.span.column}: {printable(d.message)}")
     if findings:
         out.append("")
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)

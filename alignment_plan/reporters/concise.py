@@ -1,5 +1,6 @@
 """Concise reporter: one line per finding, `file:line:col: severity CODE message`, for
-editors, `grep` and problem matchers; and the per-rule counts of `--statistics`."""
+editors, `grep` and problem matchers; and the per-rule counts of `--statistics`. Paths and
+messages are made `printable`: one finding is always one line."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from collections import Counter
 
 from alignment_plan.reporters.text import summary_line
 from alignment_plan.results.model import CheckResult
+from alignment_plan.text import printable
 
 
 def render(result: CheckResult) -> str:
-    out = [f"{error.file}:1:1: error cannot read file: {error.message}" for error in result.file_errors]
+    out = [f"{printable(error.file)}:1:1: error cannot read file: {printable(error.message)}" for error in result.file_errors]
     for d in result.diagnostics:
-        out.append(f"{d.span.file}:{d.span.line}:{d.span.column}: {d.severity.value} {d.code} {d.message}")
+        out.append(f"{printable(d.span.file)}:{d.span.line}:{d.span.column}: {d.severity.value} {d.code} {printable(d.message)}")
     out.append(summary_line(result))
     return "\n".join(out) + "\n"
 

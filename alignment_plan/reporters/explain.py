@@ -11,6 +11,7 @@ import json
 
 from alignment_plan.reporters.classification import _table, _value as _word
 from alignment_plan.results.explain import TECHNIQUE_REASONS, Explanation
+from alignment_plan.text import printable
 
 _ORIGINS = {"failure_mode": "stated by the failure mode", "assumption": "assumed by the plan"}
 
@@ -25,21 +26,21 @@ def _owner(e: Explanation) -> str:
 
 def render_text(e: Explanation) -> str:
     out = [f"why `{e.failure_mode}` is owned by {_owner(e)} in plan `{e.plan}`", ""]
-    out += [f"1. failure mode `{e.failure_mode}` ({e.file}:{e.line}): {e.title}"]
-    out += [f"     source: {source}" for source in e.sources]
+    out += [f"1. failure mode `{e.failure_mode}` ({printable(e.file)}:{e.line}): {printable(e.title)}"]
+    out += [f"     source: {printable(source)}" for source in e.sources]
     if e.lens is None:
         out += ["", "2. no `generalization` lens is visible: no step owns anything (AP204)"]
     else:
-        out += ["", f"2. lens `{e.lens}` ({e.lens_file}:{e.lens_line}): the first rule that holds gives the owner"]
+        out += ["", f"2. lens `{e.lens}` ({printable(e.lens_file or '')}:{e.lens_line}): the first rule that holds gives the owner"]
         for rule in e.rules:
             legacy = f" as {rule.legacy}" if rule.legacy else ""
             out.append(f"     rule {rule.number}: {rule.verdict}{legacy} when {rule.condition}")
         out.append(f"     rule {len(e.rules) + 1}: none, when no rule holds")
     out += ["", "3. bindings"]
     for b in e.bindings:
-        where = f"{b.file}:{b.line}"
+        where = f"{printable(b.file)}:{b.line}"
         if b.read:
-            out.append(f"     {b.slot} = {b.definition} ({where}; defined at {b.definition_file}:{b.definition_line}):")
+            out.append(f"     {b.slot} = {b.definition} ({where}; defined at {printable(b.definition_file)}:{b.definition_line}):")
             out.append(f"       {b.formula}")
         else:
             out.append(f"     {b.slot} = {b.definition} ({where}): not read by the lens, changes no owner (AP208)")
@@ -50,13 +51,13 @@ def render_text(e: Explanation) -> str:
     for fact in e.facts:
         text = f"{fact.fact} = {_word(fact.value)}".ljust(width)
         if fact.origin == "ignored_assumption":
-            where = f"assumed at {fact.file}:{fact.line}, ignored: it contradicts the failure mode (AP201)"
+            where = f"assumed at {printable(fact.file)}:{fact.line}, ignored: it contradicts the failure mode (AP201)"
         else:
-            where = f"{_ORIGINS[fact.origin]} ({fact.file}:{fact.line})" + ("" if fact.read else ", not read")
+            where = f"{_ORIGINS[fact.origin]} ({printable(fact.file)}:{fact.line})" + ("" if fact.read else ", not read")
         out.append(f"     {text}  {where}")
         if fact.reason:
-            out.append(f'       because "{fact.reason}"')
-        out += [f'       evidence "{item}"' for item in fact.evidence]
+            out.append(f'       because "{printable(fact.reason)}"')
+        out += [f'       evidence "{printable(item)}"' for item in fact.evidence]
     out += ["", "5. left over the unknown facts"]
     out.append("     unknown facts the lens reads: " + (", ".join(e.unknown) or "none"))
     for b in e.bindings:
@@ -98,7 +99,7 @@ def render_text(e: Explanation) -> str:
 
 def _coverage_lines(e: Explanation) -> list[str]:
     if e.out_of_scope is not None:
-        return [f'7. coverage: out of scope: "{e.out_of_scope}"']
+        return [f'7. coverage: out of scope: "{printable(e.out_of_scope)}"']
     state = "covered" if e.covered else "not covered"
     if e.covered_from is not None:
         state += f" (counting techniques from status `{e.covered_from}` or above)"

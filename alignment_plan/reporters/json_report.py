@@ -4,16 +4,19 @@
 `schemas/report.schema.json` (the same document with scenarios and a delta) and
 `classify --format json` `schemas/classify.schema.json`. Every one of them serializes a
 finding with `diagnostic_document`, with its end position, related spans and help.
+
+`render` gives the text whole; `chunks` the same text in pieces, building each plan's
+part only when it is written, so a large report never sits in memory whole.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Diagnostic, Severity, Span
 from alignment_plan.reporters.classification import first_label, scenario_findings
-from alignment_plan.reporters import wording
+from alignment_plan.reporters import jsontext, wording
 from alignment_plan.reporters.explain import explanation_document
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import (
@@ -31,7 +34,8 @@ from alignment_plan.results.model import (
 
 
 def dump(document: dict) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """`json.dumps(document, indent=2, ensure_ascii=False)` and a newline (`jsontext`)."""
+    return jsontext.dumps(document) + "\n"
 
 
 def _position(span: Span) -> dict:
@@ -125,7 +129,8 @@ def plan_document(plan: PlanResult) -> dict:
     }
 
 
-def document(result: CheckResult) -> dict:
+def document(result: CheckResult, lazy: bool = False) -> dict:
+    """The document; with `lazy`, its plans are an iterator for `jsontext.chunks`."""
     counts = {s.value: 0 for s in Severity}
     for diagnostic in result.diagnostics:
         counts[diagnostic.severity.value] += 1
@@ -134,13 +139,19 @@ def document(result: CheckResult) -> dict:
         "files": list(result.files),
         "summary": counts,
         "diagnostics": [diagnostic_document(d) for d in result.diagnostics],
-        "plans": [plan_document(plan) for plan in result.plans],
+        "plans": map(plan_document, result.plans) if lazy else [plan_document(plan) for plan in result.plans],
         "file_errors": [file_error_document(e) for e in result.file_errors],
     }
 
 
 def render(result: CheckResult) -> str:
     return dump(document(result))
+
+
+def chunks(result: CheckResult) -> Iterator[str]:
+    """The text of `render(result)`, in pieces."""
+    yield from jsontext.chunks(document(result, lazy=True))
+    yield "\n"
 
 
 # `classify --format json`: scenarios, label checks and the findings of the scenarios family.

@@ -16,17 +16,21 @@ from alignment_plan.reporters import wording
 from alignment_plan.reporters.text import summary_line
 from alignment_plan.results.coverage import total_of
 from alignment_plan.results.model import CheckResult, Delta, PlanDelta, PlanResult
+from alignment_plan.text import printable
 
 MAX_CHARS = 60_000  # a GitHub comment holds 65,536
 _PLAIN = re.compile(r"[A-Za-z0-9_./:-]+")
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&$])")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _MARKS = {wording.COVERED: "✅", wording.UNCOVERED: "❌", wording.PARTLY: "⚠️", wording.OUT_OF_SCOPE: "➖"}
 _DELTA_MARKS = {"newly_uncovered": "❌ ", "newly_covered": "✅ ", "scoped_out": "➖ ", "owner": "🔀 "}
 
 
 def escape(text: str) -> str:
-    """Markdown text that renders as `text`, on one line, inside a table cell or not."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Markdown text that renders as `text`, on one line, inside a table cell or not; an
+    `@name` gets a zero-width space after the `@`, so that a PR comment pings no one."""
+    escaped = _SPECIAL.sub(r"\\\1", printable(" ".join(str(text).split())))
+    return _MENTION.sub("@&#8203;", escaped)
 
 
 def code(text: str) -> str:

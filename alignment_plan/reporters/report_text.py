@@ -10,6 +10,7 @@ from alignment_plan.reporters import wording
 from alignment_plan.reporters.text import summary_line
 from alignment_plan.results.coverage import DEFAULT_PRECISION, total_of
 from alignment_plan.results.model import CheckResult, Delta, PlanDelta, PlanResult
+from alignment_plan.text import printable
 
 HEADINGS = ("Failure mode", "Owner", "Covered by", "Status", "Cover")
 
@@ -66,7 +67,7 @@ def plan_rows(plan: PlanResult, show_missing: bool, skip_covered: bool) -> tuple
 
 def render_plan(plan: PlanResult, precision: int, show_missing: bool, skip_covered: bool) -> list[str]:
     out = [
-        f"plan {plan.name} ({plan.file}:{plan.line}): {plan.title}",
+        f"plan {plan.name} ({printable(plan.file)}:{plan.line}): {printable(plan.title)}",
         f"  {bindings_text(plan)}; techniques count from status {plan.threshold}",
         "",
     ]
@@ -104,7 +105,7 @@ def render(
     """The text report: one table per plan, an overall TOTAL, the delta, and a findings count."""
     out: list[str] = []
     for error in result.file_errors:
-        out += [f"error: cannot read `{error.file}`: {error.message}", ""]
+        out += [f"error: cannot read `{printable(error.file)}`: {printable(error.message)}", ""]
     for plan in result.plans:
         out += render_plan(plan, precision, show_missing, skip_covered)
     if not result.plans:

@@ -9,11 +9,12 @@ into the invocation as tool execution notifications, so the log stays valid.
 
 from __future__ import annotations
 
-import json
+from pathlib import PurePath
 from urllib.parse import quote
 
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Severity, Span
+from alignment_plan.reporters import jsontext
 from alignment_plan.results.model import CheckResult, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -24,9 +25,12 @@ SYNTAX_ERROR = "syntax-error"
 
 
 def _artifact(file: str) -> dict | None:
-    """A repository-relative location; None for files that are not in the repository."""
-    if file.startswith("<") or file.startswith("/"):
+    """A repository-relative location; an absolute `file:` URI for a file named outside the
+    project root; None for the packaged catalog (`<std>`), which is no file."""
+    if file.startswith("<"):
         return None
+    if PurePath(file).is_absolute():
+        return {"uri": PurePath(file).as_uri()}
     return {"uri": quote(file, safe="/"), "uriBaseId": SRCROOT}
 
 
@@ -124,4 +128,4 @@ def document(result: CheckResult) -> dict:
 
 
 def render(result: CheckResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document(result)) + "\n"

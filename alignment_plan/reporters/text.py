@@ -1,12 +1,20 @@
 """Text reporter: diagnostics with source lines and carets (rustc/ruff style), then one
-ownership table per plan and a summary line."""
+ownership table per plan and a summary line.
+
+Every string that came from a user (paths, messages quoting input, source lines) is made
+`printable`, so a file name cannot start a line a CI runner reads as a command, and a
+finding quotes a window of its line, the first `QUOTES_PER_LINE` findings of a line only:
+output stays linear in the input."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 from alignment_plan.diagnostics import Diagnostic, Severity
 from alignment_plan.reporters import wording
 from alignment_plan.results.coverage import DEFAULT_PRECISION
 from alignment_plan.results.model import CheckResult, PlanResult
+from alignment_plan.text import QUOTES_PER_LINE, excerpt, printable
 
 _COLORS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
 
@@ -19,24 +27,27 @@ class _Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
 
 
-def render_diagnostic(diagnostic: Diagnostic, lines: tuple[str, ...], style: _Style) -> list[str]:
+def render_diagnostic(diagnostic: Diagnostic, lines: tuple[str, ...], style: _Style, quote: bool = True) -> list[str]:
+    """One finding: head, location, the part of its line around the span with carets under
+    it (unless `quote` is False), notes and help. User text is made `printable`."""
     span = diagnostic.span
     head = style(f"{diagnostic.severity.value}[{diagnostic.code}]", _COLORS[diagnostic.severity])
-    out = [f"{head}: {diagnostic.message}", f" --> {span.file}:{span.line}:{span.column}"]
-    if 0 < span.line <= len(lines):
+    out = [f"{head}: {printable(diagnostic.message)}", f" --> {printable(span.file)}:{span.line}:{span.column}"]
+    if quote and 0 < span.line <= len(lines):
         text = lines[span.line - 1].expandtabs(1)
         gutter = " " * len(str(span.line))
         end = span.end_column if span.end_line == span.line else len(text) + 1
-        width = max(1, end - span.column)
+        before, marked, after = excerpt(text, span.column - 1, end - 1)
         out += [
             f"{gutter} |",
-            f"{span.line} | {text}",
-            f"{gutter} | " + " " * (span.column - 1) + style("^" * width, _COLORS[diagnostic.severity]),
+            f"{span.line} | {before}{marked}{after}",
+            f"{gutter} | " + " " * len(before) + style("^" * max(1, len(marked)), _COLORS[diagnostic.severity]),
         ]
     for related in diagnostic.related:
-        out.append(f"  = note: {related.message}: {related.span.file}:{related.span.line}:{related.span.column}")
+        where = f"{printable(related.span.file)}:{related.span.line}:{related.span.column}"
+        out.append(f"  = note: {printable(related.message)}: {where}")
     if diagnostic.help:
-        out.append(f"  = help: {diagnostic.help}")
+        out.append(f"  = help: {printable(diagnostic.help)}")
     return out + [""]
 
 
@@ -48,7 +59,7 @@ def render_diagnostics(diagnostics, lines: tuple[str, ...], color: bool = False)
 
 def render_plan(plan: PlanResult, show_missing: bool = True, precision: int = DEFAULT_PRECISION) -> list[str]:
     bindings = ", ".join(f"{slot} = {definition}" for slot, definition in plan.bindings) or "no bindings"
-    out = [f"plan {plan.name} ({plan.file}:{plan.line}): {bindings}"]
+    out = [f"plan {plan.name} ({printable(plan.file)}:{plan.line}): {bindings}"]
     rows = [("failure mode", "owner", "covered", "covered by")]
     for fm in plan.failure_modes:
         rows.append((fm.name, wording.owner(fm), wording.cover_word(fm), wording.covered_by(fm)))
@@ -91,9 +102,13 @@ def render(
     style = _Style(color)
     out: list[str] = []
     for error in result.file_errors:
-        out += [style("error", "1;31") + f": cannot read `{error.file}`: {error.message}", ""]
+        out += [style("error", "1;31") + f": cannot read `{printable(error.file)}`: {printable(error.message)}", ""]
+    quoted: Counter = Counter()  # findings quoted per (file, line)
     for diagnostic in result.diagnostics:
-        out += render_diagnostic(diagnostic, result.source_lines(diagnostic.span.file), style)
+        where = (diagnostic.span.file, diagnostic.span.line)
+        quoted[where] += 1
+        lines = result.source_lines(diagnostic.span.file)
+        out += render_diagnostic(diagnostic, lines, style, quote=quoted[where] <= QUOTES_PER_LINE)
     if show_plans:
         for plan in result.plans:
             out += render_plan(plan, precision=precision)

@@ -16,6 +16,7 @@ import attrs
 
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import CoverageChange, Delta, FailureModeResult, OwnerState, PlanDelta, PlanResult
+from alignment_plan.text import printable
 from alignment_plan.vocabulary import NO_OWNER, OPERATIONALIZE
 
 
@@ -39,7 +40,8 @@ class Markup:
     arrow: str = "->"
 
 
-PLAIN = Markup()
+# Plain text for a terminal or a log: user words made `printable`.
+PLAIN = Markup(name=printable, quote=lambda text: f"`{printable(text)}`", text=printable)
 
 # The coverage states of a failure mode; a delta compares the same states.
 COVERED, PARTLY, UNCOVERED, OUT_OF_SCOPE = "covered", "partly", "uncovered", "out_of_scope"

@@ -10,10 +10,20 @@ from __future__ import annotations
 import attrs
 
 from alignment_plan.analysis.resolver import Scope
+from alignment_plan.diagnostics import Span
 from alignment_plan.analysis.scenarios import ScenarioAnalysis
 from alignment_plan.analysis.semantics import Evaluator, PlanAnalysis
 from alignment_plan.rules.suppressions import SuppressionFacts
 from alignment_plan.syntax import nodes
+
+
+@attrs.frozen
+class LimitExceeded:
+    """Something in the file the checker did not analyse because it passes a limit (AP005)."""
+
+    message: str
+    span: Span
+    help: str | None = None
 
 
 @attrs.frozen
@@ -25,6 +35,7 @@ class ModuleContext:
     evaluator: Evaluator
     scenarios: ScenarioAnalysis
     suppression: SuppressionFacts = SuppressionFacts()
+    limits: tuple[LimitExceeded, ...] = ()
 
     @property
     def module(self) -> nodes.Module:

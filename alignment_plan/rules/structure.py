@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
+from alignment_plan.analysis.scenarios import MAX_PRIOR_DIGITS, MAX_PRIOR_EXPONENT, probability
 from alignment_plan.analysis.semantics import NONE, OWNERSHIP_LENS, slots_needed
 from alignment_plan.vocabulary import OWNING_STEPS
 
@@ -51,8 +50,8 @@ def unbound_slot(context):
             yield Finding(
                 f"plan `{analysis.plan.name.text}` leaves slot `{slot}` unbound",
                 analysis.plan.name.span,
-                f"the `{OWNERSHIP_LENS}` lens needs it; bind it in `operationalize`"
-                + (f" to one of {options}" if options else ""),
+                f"the `{OWNERSHIP_LENS}` lens needs it; bind it"
+                + (f" to one of {options}" if options else " in `operationalize`"),
             )
 
 
@@ -211,17 +210,26 @@ def _priors(module: nodes.Module):
 
 @rule("AP207", "invalid-prior", Severity.ERROR)
 def invalid_prior(context):
-    """A prior probability is not strictly between 0 and 1.
+    """A prior probability is not strictly between 0 and 1, or has too many digits.
 
     A prior of 0 or 1 is not uncertainty but a fact; state it as a fact so that
-    verdicts treat it as known.
+    verdicts treat it as known. Probabilities are computed exactly, so a prior may have
+    at most 30 digits and an exponent from -30 to 30 (`1e99999999999` would take forever).
 
     Example: `prior training.deceptive = 1`.
 
     Fix: use a value such as `0.01`, or write `training.deceptive = true`.
     """
     for prior in _priors(context.module):
-        if not Fraction(0) < Fraction(prior.probability) < Fraction(1):
+        value = probability(prior.probability)
+        if value is None:
+            yield Finding(
+                f"prior `{prior.fact.text} = {prior.probability}` has more digits than the checker computes with",
+                prior.span,
+                f"write at most {MAX_PRIOR_DIGITS} digits and an exponent from -{MAX_PRIOR_EXPONENT} to "
+                f"{MAX_PRIOR_EXPONENT}, such as `0.001` or `1e-6`",
+            )
+        elif not 0 < value < 1:
             yield Finding(
                 f"prior `{prior.fact.text} = {prior.probability}` is not between 0 and 1",
                 prior.span,

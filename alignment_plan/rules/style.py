@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from alignment_plan.syntax import nodes
-from alignment_plan.diagnostics import Span
-from alignment_plan.diagnostics import Severity
+from alignment_plan.diagnostics import Severity, Span
 from alignment_plan.rules.registry import Finding, rule
+from alignment_plan.syntax import nodes
+from alignment_plan.text import code_point
 
 _LEGACY = re.compile(r"\b(outer|inner)\b", re.IGNORECASE)
 
@@ -49,3 +50,29 @@ def outer_inner_without_lens(context):
                     span,
                     "name the step (`feedback_process`, `find_and_fix`) or the lens, e.g. `generalization`",
                 )
+
+
+@rule("AP505", "hidden-character", Severity.ERROR)
+def hidden_character(context):
+    """A plan file holds a bidi control or an invisible character (trojan source).
+
+    Bidi overrides and isolates (`U+202A`–`U+202E`, `U+2066`–`U+2069`) reorder what an
+    editor or a code review shows without changing what the checker reads, and zero-width
+    characters (`U+200B`–`U+200D`, `U+2060`, `U+FEFF`) make two different names or titles
+    look the same. A reviewer can approve a plan that says something else than it shows.
+    The first such character of each line is reported, with its code point.
+
+    Example: a comment `# the audit covers deception` written with `U+202E` so that part of
+    the line after it reads right to left.
+
+    Fix: delete the character; write the text in logical order. If a title really needs
+    it, write it as an escape such as `\\u200d`, which every reader sees.
+    """
+    for found in context.module.hidden:
+        more = f" (and {found.more} more on this line)" if found.more else ""
+        name = unicodedata.name(found.char, "format character")
+        yield Finding(
+            f"hidden character {code_point(found.char)} {name}{more}: the line may read differently from what is checked",
+            found.span,
+            "delete it, or write it as an escape such as `\\u200d` that every reader sees",
+        )

@@ -24,9 +24,9 @@ def syntax_error(context):
         yield Finding(problem.message, problem.span, problem.help)
 
 
-def _imports(context, kind):
+def _imports(context, *kinds):
     for problem in context.scope.import_problems:
-        if problem.kind == kind and problem.span.file == context.module.path:
+        if problem.kind in kinds and problem.span.file == context.module.path:
             yield Finding(problem.message, problem.span, problem.help)
 
 
@@ -35,14 +35,16 @@ def import_not_found(context):
     """A `use` names a catalog or file that cannot be read.
 
     Every name the import would have provided is then undefined, so this error usually
-    comes with a cascade of undefined names below it.
+    comes with a cascade of undefined names below it. A file that exists but cannot be
+    read (not UTF-8, not a regular file, too large) is also reported as unreadable, and
+    the run exits 2 as when the file is named.
 
     Example: `use "catalogs/missing.plan"`.
 
     Fix: correct the path (it is relative to the importing file), or `use std` for the
     packaged catalog.
     """
-    yield from _imports(context, "not-found")
+    yield from _imports(context, "not-found", "unreadable")
 
 
 @rule("AP003", "import-outside-root", Severity.ERROR)
@@ -71,3 +73,24 @@ def import_cycle(context):
     Fix: move the shared declarations into a catalog that both files import.
     """
     yield from _imports(context, "cycle")
+
+
+@rule("AP005", "limit-exceeded", Severity.ERROR)
+def limit_exceeded(context):
+    """Part of the file is not analysed because it passes one of the checker's limits.
+
+    `check` runs on untrusted pull requests, so every input must be answered in bounded
+    time and memory: imports nest at most 100 files deep, a `refines` chain is followed
+    100 scenarios deep, a lens has at most 256 combinations of definitions, and deciding
+    the verdicts of one file takes at most 1,000,000 decision-diagram steps. Past a
+    limit the plan or scenarios concerned get no owners, coverage or classification, so
+    this is an error: a result that silently left them out would pass CI. The limits
+    are listed in `docs/limits.md`.
+
+    Example: `lens l "t" { a when A and a or B and b or … }` over hundreds of facts,
+    with definitions that interleave them.
+
+    Fix: split the file, the lens or the chain; write fewer definitions per slot.
+    """
+    for found in context.limits:
+        yield Finding(found.message, found.span, found.help)

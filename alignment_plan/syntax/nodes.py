@@ -11,6 +11,7 @@ import attrs
 
 from alignment_plan.diagnostics import Span
 
+
 @attrs.frozen
 class Name:
     text: str
@@ -270,6 +271,16 @@ class SyntaxProblem:
 
 
 @attrs.frozen
+class HiddenCharacter:
+    """A bidi control or invisible character, the first of its line, and how many more
+    the line holds (trojan source: text that reads differently from what is parsed)."""
+
+    char: str
+    span: Span
+    more: int = 0
+
+
+@attrs.frozen
 class Module:
     """One parsed `.plan` file."""
 
@@ -278,6 +289,7 @@ class Module:
     declarations: tuple[Declaration, ...]
     comments: tuple[Comment, ...]
     problems: tuple[SyntaxProblem, ...]
+    hidden: tuple[HiddenCharacter, ...] = ()
 
 
 # Concrete syntax ----------------------------------------------------------------------

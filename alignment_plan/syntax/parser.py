@@ -1,25 +1,31 @@
-"""Syntax stage, first half: text to lark tree, with error recovery.
+"""Syntax stage, first half: text to nodes, with error recovery.
 
-`parse_module(path, text)` always returns a `nodes.Module`. Syntax errors become
-`SyntaxProblem`s; after each error the broken top-level declaration is blanked out
-(keeping every position) and parsing resumes, so one run reports several errors.
-`parse_concrete(path, text)` parses the same grammar keeping every token, for the
-formatter.
+`parse_module(path, text)` always returns a `nodes.Module`, built while lark parses
+(`transformer.NodeBuilder`; lark-cython's lexer and parser when installed, plain lark
+otherwise). Syntax errors become `SyntaxProblem`s; after each error the broken top-level
+declaration is blanked out (keeping every position) and parsing resumes, so one run
+reports several errors. `parse_concrete(path, text)` parses the same grammar into a
+lark tree keeping every token, for the formatter.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
+import threading
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
+import attrs
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from alignment_plan.syntax import nodes
+from alignment_plan import text as text_characters
 from alignment_plan.diagnostics import Span
-from alignment_plan.syntax.transformer import to_concrete, to_module
+from alignment_plan.syntax import nodes
+from alignment_plan.syntax.transformer import MAX_NESTING, NodeBuilder, to_concrete, to_module
 
 _TOP_LEVEL = re.compile(
     r"^(use|fact|slot|definition|failure_mode|heuristic|lens|plan|scenario|prior)\b", re.MULTILINE
@@ -44,17 +50,51 @@ def grammar_text() -> str:
     return (Path(__file__).resolve().parents[2] / "grammar" / "plan.lark").read_text(encoding="utf-8")
 
 
+def _accelerator() -> dict:
+    """lark-cython's lexer and LALR parser when it is installed (the `fast` extra) and not
+    switched off by `ALIGNMENT_PLAN_NO_ACCELERATOR=1`; else none: plain lark."""
+    if os.environ.get("ALIGNMENT_PLAN_NO_ACCELERATOR"):
+        return {}
+    try:
+        import lark_cython
+    except ImportError:
+        return {}
+    return lark_cython.plugins
+
+
 @functools.cache
-def _parser(keep_all_tokens: bool = False) -> lark.Lark:
+def _parser(accelerated: bool = True) -> lark.Lark:
+    """The parser, with the node builder as its inline transformer (see `transformer`);
+    `accelerated`: with lark-cython where available. Both give the same nodes
+    (`tests/test_accelerator.py`)."""
+    return lark.Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        keep_all_tokens=True,  # the builder takes positions from the tokens
+        maybe_placeholders=False,
+        transformer=NodeBuilder(),
+        _plugins=_accelerator() if accelerated else {},
+        cache=True,  # LALR tables are cached in the temp directory, keyed by grammar and options
+    )
+
+
+@functools.cache
+def _concrete_parser() -> lark.Lark:
+    """The parser that builds a lark tree, every token kept (for the formatter)."""
     return lark.Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
-        keep_all_tokens=keep_all_tokens,
-        cache=True,  # LALR tables are cached in the temp directory, keyed by grammar and options
+        keep_all_tokens=True,
+        cache=True,
     )
+
+
+# The builder is shared by every parse and holds the current file's state.
+_PARSING = threading.Lock()
 
 
 @functools.cache
@@ -90,12 +130,11 @@ def _problem(path: str, text: str, error: UnexpectedInput) -> tuple[nodes.Syntax
                 offset,
             )
         expected = _describe_expected(error.allowed) if error.allowed else None
+        help = f"expected {expected}" if expected else None
+        if not char.isascii() and char.isalnum():
+            help = "names are ASCII: letters, digits, `_` and `.`; other text belongs in a quoted string"
         return (
-            nodes.SyntaxProblem(
-                message=f"unexpected character `{char}`",
-                span=span,
-                help=f"expected {expected}" if expected else None,
-            ),
+            nodes.SyntaxProblem(message=f"unexpected character {_shown(char)}", span=span, help=help),
             offset,
         )
     if isinstance(error, UnexpectedEOF) or (
@@ -126,20 +165,28 @@ def _problem(path: str, text: str, error: UnexpectedInput) -> tuple[nodes.Syntax
     )
 
 
+def _shown(char: str) -> str:
+    """`x` in backticks, or its code point and name when it would print as nothing or as
+    something else (`U+200B ZERO WIDTH SPACE`)."""
+    if char.isprintable():
+        return f"`{char}`"
+    return f"{text_characters.code_point(char)} {unicodedata.name(char, 'control character')}"
+
+
 def _line_before(text: str, offset: int) -> str:
     return text[text.rfind("\n", 0, offset) + 1 : offset]
 
 
 def _hint(token, expected, before: str = "") -> str | None:
-    if token.type == "NAME" and token in ("outer", "inner"):
+    if token.type == "NAME" and token.value in ("outer", "inner"):
         return None
-    if before.lstrip().startswith("assume ") and str(token) == "=":
+    if before.lstrip().startswith("assume ") and token.value == "=":
         return (
             "`assume` settles a fact of the failure modes it names: "
             "`assume FAILURE_MODE[, FAILURE_MODE…]: FACT = true|false`; there is no plan-wide `assume`: "
             "name the failure modes whose stories leave the fact open"
         )
-    if str(token) in ("=", ":") and "EQUAL" not in expected:
+    if token.value in ("=", ":") and "EQUAL" not in expected:
         return "facts are set with `name = true` inside a failure mode or scenario"
     if token.type in ("STEP", "OPERATIONALIZE") and "RBRACE" in expected:
         return "steps go directly inside a `plan { … }` block"
@@ -165,50 +212,87 @@ def _recovery_region(text: str, offset: int) -> tuple[int, int]:
     return begin, after[0] if after else len(text)
 
 
-def parse_module(path: str, text: str) -> nodes.Module:
-    """Parse `text` (the contents of `path`) into a Module; never raises on bad input."""
+def parse_module(path: str, text: str, *, accelerated: bool = True) -> nodes.Module:
+    """Parse `text` (the contents of `path`) into a Module; never raises on bad input.
+
+    `accelerated=False` parses with plain lark even where lark-cython is installed."""
     problems: list[nodes.SyntaxProblem] = []
-    parser = _parser()
+    parser = _parser(accelerated)
+    builder = parser.options.transformer
     source = text
-    for _ in range(_MAX_ERRORS):
-        comments: list = []
-        try:
-            tree = _parse_collecting(parser, source, comments)
-        except UnexpectedInput as error:
-            problem, offset = _problem(path, source, error)
+    hidden = hidden_characters(path, text)
+    with _PARSING:
+        for _ in range(_MAX_ERRORS):
+            builder.reset(path)
+            try:
+                items = parser.parse(source)
+            except UnexpectedInput as error:
+                problem, offset = _problem(path, source, error)
+            else:
+                if not builder.too_deep:
+                    # Comments are ignored by the grammar; collect them from the text
+                    # instead, so style rules can read them with their positions.
+                    module = to_module(path, items, _comment_tokens(source), problems + builder.problems)
+                    return attrs.evolve(module, hidden=hidden)
+                token = builder.too_deep[-1]  # the last, as a walk of lark's tree meets them
+                problem = nodes.SyntaxProblem(
+                    message=f"expression nested more than {MAX_NESTING} levels deep",
+                    span=Span(path, token.line, token.column, token.line, token.column + 1),
+                    help="name a part of it with a `definition` and use the slot instead",
+                )
+                offset = token.start_pos
             problems.append(problem)
             start, end = _recovery_region(source, offset)
             source = _blank(source, start, end)
-            continue
-        return to_module(path, tree, comments, problems)
-    return nodes.Module(path=path, uses=(), declarations=(), comments=(), problems=tuple(problems))
+    return nodes.Module(path=path, uses=(), declarations=(), comments=(), problems=tuple(problems), hidden=hidden)
+
+
+def _too_deep(tree: lark.Tree):
+    """The position (lark meta) of a subtree nested deeper than `MAX_NESTING`, or None."""
+    pending = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_NESTING:
+            return node.meta
+        pending += [(child, depth + 1) for child in node.children if isinstance(child, lark.Tree)]
+    return None
 
 
 def parse_concrete(path: str, text: str) -> nodes.Syntax | None:
     """The concrete tree of `text`, every token kept; None when `text` does not parse
     (`parse_module` says why)."""
     try:
-        return to_concrete(path, _parser(keep_all_tokens=True).parse(text))
+        tree = _concrete_parser().parse(text)
     except UnexpectedInput:
         return None
+    return None if _too_deep(tree) is not None else to_concrete(path, tree)
 
 
-def _parse_collecting(parser: lark.Lark, source: str, comments: list):
-    # Comments are ignored by the grammar; collect them from the token stream instead,
-    # so style rules can read them with their positions.
-    tree = parser.parse(source)
-    comments.extend(_comment_tokens(source))
-    return tree
+_COMMENT = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|#[^\n]*')
 
 
-_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
+class _Lines:
+    """Line and column of increasing offsets in `source`, in time linear in its length
+    (counting from the start for every comment was quadratic)."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.offset, self.line, self.line_start = 0, 1, 0
+
+    def at(self, offset: int) -> tuple[int, int]:
+        newlines = self.source.count("\n", self.offset, offset)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.source.rfind("\n", self.offset, offset) + 1
+        self.offset = offset
+        return self.line, offset - self.line_start + 1
 
 
 def _comment_tokens(source: str):
+    lines = _Lines(source)
     for match in _COMMENT.finditer(source):
         if match.group().startswith("#"):
-            line = source.count("\n", 0, match.start()) + 1
-            column = match.start() - (source.rfind("\n", 0, match.start()) + 1) + 1
+            line, column = lines.at(match.start())
             yield lark.Token(
                 "COMMENT",
                 match.group(),
@@ -218,3 +302,16 @@ def _comment_tokens(source: str):
                 end_line=line,
                 end_column=column + len(match.group()),
             )
+
+
+def hidden_characters(path: str, text: str) -> tuple[nodes.HiddenCharacter, ...]:
+    """The bidi and invisible characters of `text`, the first of each line (trojan source)."""
+    found, lines, last_line = [], _Lines(text), 0
+    for offset, char in text_characters.hidden_characters(text):
+        line, column = lines.at(offset)
+        if line == last_line:
+            found[-1] = attrs.evolve(found[-1], more=found[-1].more + 1)
+            continue
+        last_line = line
+        found.append(nodes.HiddenCharacter(char, Span(path, line, column, line, column + 1)))
+    return tuple(found)

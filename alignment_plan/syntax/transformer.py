@@ -1,39 +1,59 @@
-"""Syntax stage, second half: lark tree to attrs nodes (`alignment_plan.syntax.nodes`).
+"""Syntax stage, second half: the nodes (`alignment_plan.syntax.nodes`), built during the parse.
 
-`to_module` gives the abstract nodes the checker reads; `to_concrete` the concrete tree
-(`nodes.Syntax`) the formatter reads. All conversion from lark positions to `Span`
-happens in `span_of`; string escapes are read in `unescape`.
+`NodeBuilder` is handed to lark as its inline transformer: the LALR parser calls one method
+per grammar rule as it reduces, with every token of the rule kept (`keep_all_tokens`), so
+no lark tree is built and walked a second time, and nothing here recurses (a deeply nested
+expression costs no Python stack). Positions come from the tokens: a node spans from the
+start of its first token (or child node) to the end of its last, as lark's
+`propagate_positions` would give, a parenthesized expression included (see `_Extent`). Tokens are read by `.value` and
+their positions only, so lark's tokens and lark-cython's (which are not strings) both
+work. All conversion from lark positions to `Span` happens in `span_of`; string escapes
+are read in `unescape`. Expressions nested deeper than `MAX_NESTING` levels are noted in
+`NodeBuilder.too_deep`, at the node lark's tree would have had at that depth.
+
+`to_concrete` turns the lark tree of a parse that keeps every token (no builder) into
+the concrete tree (`nodes.Syntax`) the formatter reads.
 """
 
 from __future__ import annotations
 
 import re
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree
 
-from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
+from alignment_plan.syntax import nodes
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)")
+
+
+# Deeper expressions are refused with a syntax error: every later stage walks expressions
+# recursively, and `not not … x` five hundred deep exhausted Python's stack.
+MAX_NESTING = 100
 
 
 def unescape(body: str, unknown=lambda offset, escape: None) -> str:
     """The value of a string literal whose text between the quotes is `body`.
 
     `unknown(offset, escape)` is told of each escape the language does not have (offset
-    in `body` of its backslash); such an escape stands for its own letters."""
+    in `body` of its backslash); such an escape stands for its own letters. A `\\uXXXX`
+    naming half of a UTF-16 surrogate pair is no character (no output could encode it):
+    `unknown` is told of it too, and it stands for U+FFFD."""
 
     def replace(match: re.Match) -> str:
         escape = match.group(1)
         if escape[0] == "u" and len(escape) == 5:
+            if 0xD800 <= int(escape[1:], 16) <= 0xDFFF:
+                unknown(match.start(), escape)
+                return "\ufffd"
             return chr(int(escape[1:], 16))
         if escape in _ESCAPES:
             return _ESCAPES[escape]
         unknown(match.start(), escape)
         return escape
 
-    return _ESCAPE.sub(replace, body)
+    return _ESCAPE.sub(replace, body) if "\\" in body else body
 
 
 def span_of(path: str, item) -> Span:
@@ -45,22 +65,82 @@ def _join(path: str, first: Span, last: Span) -> Span:
     return Span(path, first.line, first.column, last.end_line, last.end_column)
 
 
-class _ToNodes(Transformer):
-    def __init__(self, path: str):
-        super().__init__()
+class _Extent:
+    """An expression and the tokens its text starts and ends with, its parentheses included.
+
+    A node's span is where its own parts are; lark's positions of a rule that ends with a
+    parenthesized expression reach the closing parenthesis, so the extent travels with the
+    expression until a declaration takes it. With it, the shape lark's tree would have had
+    (`height` in levels, the `parts` below it, the token its own node `start`s at), to
+    measure nesting as the tree would have."""
+
+    __slots__ = ("expr", "first", "last", "start", "height", "parts")
+
+    def __init__(self, expr, first, last, parts=()):
+        self.expr, self.first, self.last, self.start, self.parts = expr, first, last, first, parts
+        self.height = 1 + max((part.height for part in parts), default=0)
+
+    def grouped(self, first, last) -> _Extent:
+        """The same expression in parentheses: no level of its own in lark's tree."""
+        outer = _Extent(self.expr, first, last)
+        outer.start, outer.height, outer.parts = self.start, self.height, self.parts
+        return outer
+
+    def too_deep(self, depth: int):
+        """None if this expression, at `depth` in the tree, is within the limit; else the
+        token of the node past it that lark's tree walk (last child first) meets first."""
+        if depth + self.height - 1 <= MAX_NESTING:
+            return None
+        node = self
+        while depth <= MAX_NESTING:
+            node = next(part for part in reversed(node.parts) if depth + part.height >= MAX_NESTING + 1)
+            depth += 1
+        return node.start
+
+
+class NodeBuilder:
+    """Inline callbacks for lark, one per grammar rule; `reset(path)` before each parse.
+
+    Method names are the grammar's rule names and aliases (never a terminal's name, which
+    lark would take for a lexer callback). Each receives the rule's children as written:
+    tokens and the values of the rules inside it."""
+
+    def __init__(self) -> None:
+        self.reset("")
+
+    def reset(self, path: str) -> None:
         self.path = path
-        self.problems: list[nodes.SyntaxProblem] = []
+        self.problems: list[nodes.SyntaxProblem] = []  # unknown escapes in strings
+        self.too_deep: list = []  # where expressions pass `MAX_NESTING`, in source order
+
+    def _depth(self, expression: _Extent, depth: int) -> None:
+        token = expression.too_deep(depth)
+        if token is not None:
+            self.too_deep.append(token)
+
+    def _span(self, first, last) -> Span:
+        """From the start of token `first` to the end of token `last`."""
+        return Span(self.path, first.line, first.column, last.end_line, last.end_column)
 
     # Leaves ----------------------------------------------------------------------
 
-    def _name(self, token: Token) -> nodes.Name:
-        return nodes.Name(str(token), span_of(self.path, token))
+    def _name(self, token) -> nodes.Name:
+        return nodes.Name(token.value, Span(self.path, token.line, token.column, token.end_line, token.end_column))
 
-    def _text(self, token: Token) -> nodes.Text:
+    def _text(self, token) -> nodes.Text:
         span = span_of(self.path, token)
 
         def unknown(offset: int, escape: str) -> None:
             column = span.column + offset + 1  # past the opening quote
+            if escape[0] == "u" and len(escape) == 5:
+                self.problems.append(
+                    nodes.SyntaxProblem(
+                        message=f"`\\{escape}` is half of a UTF-16 surrogate pair, not a character",
+                        span=Span(self.path, span.line, column, span.line, column + 6),
+                        help="write the character itself; the file is UTF-8",
+                    )
+                )
+                return
             self.problems.append(
                 nodes.SyntaxProblem(
                     message=f"unknown escape `\\{escape}` in string",
@@ -69,33 +149,41 @@ class _ToNodes(Transformer):
                 )
             )
 
-        return nodes.Text(unescape(str(token)[1:-1], unknown), span)
-
-    def _span(self, meta) -> Span:
-        return span_of(self.path, meta)
+        return nodes.Text(unescape(token.value[1:-1], unknown), span)
 
     # Expressions -----------------------------------------------------------------
 
     def constant(self, children):
         (token,) = children
-        return nodes.Constant(str(token) == "true", span_of(self.path, token))
+        return _Extent(nodes.Constant(token.value == "true", span_of(self.path, token)), token, token)
 
     def reference(self, children):
         (token,) = children
-        return nodes.Reference(self._name(token))
+        return _Extent(nodes.Reference(self._name(token)), token, token)
 
-    @v_args(meta=True)
-    def negation(self, meta, children):
-        (operand,) = children
-        return nodes.Not(operand, self._span(meta))
+    def atom(self, children):
+        # Only `"(" expr ")"` reaches here: the other alternatives have aliases, and a
+        # lone child is passed up by lark itself.
+        first, inner, last = children
+        return inner.grouped(first, last)
 
-    def _chain(self, op: str, operands):
-        result = operands[0]
-        for operand in operands[1:]:
-            result = nodes.BinaryOp(
-                op=op, left=result, right=operand, span=_join(self.path, result.span, operand.span)
-            )
-        return result
+    def negation(self, children):
+        first, operand = children
+        return _Extent(nodes.Not(operand.expr, self._span(first, operand.last)), first, operand.last, (operand,))
+
+    def _chain(self, op: str, children):
+        # operand (op-token operand)*: the operands sit at the even positions. Paired up
+        # level by level: `a or b or …` a thousand long is a tree ten deep, not a thousand,
+        # so no later stage can run out of stack on it (`and`, `or` associate).
+        operands = children[::2]
+        items = [operand.expr for operand in operands]
+        while len(items) > 1:
+            paired = [
+                nodes.BinaryOp(op=op, left=left, right=right, span=_join(self.path, left.span, right.span))
+                for left, right in zip(items[::2], items[1::2])
+            ]
+            items = paired + items[len(paired) * 2 :]
+        return _Extent(items[0], children[0].first, children[-1].last, operands)
 
     def or_expr(self, children):
         return self._chain("or", children)
@@ -105,62 +193,64 @@ class _ToNodes(Transformer):
 
     def compare(self, children):
         left, op, right = children
-        return nodes.BinaryOp(
-            op=str(op), left=left, right=right, span=_join(self.path, left.span, right.span)
+        node = nodes.BinaryOp(
+            op=op.value, left=left.expr, right=right.expr, span=_join(self.path, left.expr.span, right.expr.span)
         )
+        return _Extent(node, left.first, right.last, (left, right))
 
     # Declarations ----------------------------------------------------------------
 
-    @v_args(meta=True)
-    def use_decl(self, meta, children):
-        (token,) = children
+    def use_decl(self, children):
+        _, token = children
         is_path = token.type == "STRING"
-        target = self._text(token).value if is_path else str(token)
-        return nodes.Use(target=target, is_path=is_path, span=self._span(meta))
+        target = self._text(token).value if is_path else token.value
+        return nodes.Use(target=target, is_path=is_path, span=self._span(children[0], token))
 
-    @v_args(meta=True)
-    def fact_decl(self, meta, children):
-        name, meaning, *sources = children
+    def _sources(self, items) -> tuple[nodes.Text, ...]:
+        return tuple(item[1] for item in items if isinstance(item, tuple))
+
+    def fact_decl(self, children):
+        # "fact" NAME STRING ("{" source* "}")?
         return nodes.FactDecl(
-            self._name(name), self._text(meaning), self._span(meta), tuple(s[1] for s in sources)
+            self._name(children[1]),
+            self._text(children[2]),
+            self._span(children[0], children[-1]),
+            self._sources(children[4:-1]),
         )
 
-    @v_args(meta=True)
-    def slot_decl(self, meta, children):
-        name, meaning, *sources = children
+    def slot_decl(self, children):
         return nodes.SlotDecl(
-            self._name(name), self._text(meaning), self._span(meta), tuple(s[1] for s in sources)
+            self._name(children[1]),
+            self._text(children[2]),
+            self._span(children[0], children[-1]),
+            self._sources(children[4:-1]),
         )
 
-    @v_args(meta=True)
-    def definition_decl(self, meta, children):
-        slot, name, meaning, body, *sources = children
+    def definition_decl(self, children):
+        # "definition" NAME NAME STRING "{" expr source* "}"
+        self._depth(children[5], 3)  # start, definition_decl, the expression
         return nodes.DefinitionDecl(
-            slot=self._name(slot),
-            name=self._name(name),
-            meaning=self._text(meaning),
-            body=body,
-            span=self._span(meta),
-            sources=tuple(s[1] for s in sources),
+            slot=self._name(children[1]),
+            name=self._name(children[2]),
+            meaning=self._text(children[3]),
+            body=children[5].expr,
+            span=self._span(children[0], children[-1]),
+            sources=self._sources(children[6:-1]),
         )
 
-    @v_args(meta=True)
-    def fact_value(self, meta, children):
-        fact, value = children
-        return nodes.FactValue(self._name(fact), str(value) == "true", self._span(meta))
+    def fact_value(self, children):
+        fact, _, value = children
+        return nodes.FactValue(self._name(fact), value.value == "true", self._span(fact, value))
 
-    @v_args(meta=True)
-    def source(self, meta, children):
-        return ("source", self._text(children[0]), self._span(meta))
+    def source(self, children):
+        return ("source", self._text(children[1]), self._span(children[0], children[1]))
 
-    @v_args(meta=True)
-    def label(self, meta, children):
-        return ("label", self._name(children[0]), self._span(meta))
+    def label(self, children):
+        return ("label", self._name(children[1]), self._span(children[0], children[1]))
 
-    @v_args(meta=True)
-    def prior_decl(self, meta, children):
-        fact, probability = children
-        return nodes.Prior(self._name(fact), str(probability), self._span(meta))
+    def prior_decl(self, children):
+        # "prior" NAME "=" NUMBER
+        return nodes.Prior(self._name(children[1]), children[3].value, self._span(children[0], children[3]))
 
     def _story(self, items):
         facts, sources, labels, priors = [], [], [], []
@@ -175,113 +265,114 @@ class _ToNodes(Transformer):
                 labels.append(item[1])
         return tuple(facts), tuple(sources), tuple(labels), tuple(priors)
 
-    @v_args(meta=True)
-    def failure_mode_decl(self, meta, children):
-        name, title, *items = children
-        facts, sources, _, _ = self._story(items)
+    def failure_mode_decl(self, children):
+        # "failure_mode" NAME STRING "{" (fact_value | source)* "}"
+        facts, sources, _, _ = self._story(children[4:-1])
         return nodes.FailureModeDecl(
-            name=self._name(name),
-            title=self._text(title),
+            name=self._name(children[1]),
+            title=self._text(children[2]),
             facts=facts,
             sources=sources,
-            span=self._span(meta),
+            span=self._span(children[0], children[-1]),
         )
 
-    @v_args(meta=True)
-    def scenario_decl(self, meta, children):
-        name, title, *items = children
+    def scenario_decl(self, children):
+        # "scenario" NAME STRING ("refines" NAME)? "{" _story_item* "}"
         parent = None
-        if items and isinstance(items[0], Token):
-            parent = self._name(items.pop(0))
+        items = children[4:-1]
+        if children[3].type != "LBRACE":
+            parent = self._name(children[4])
+            items = children[6:-1]
         facts, sources, labels, priors = self._story(items)
         return nodes.ScenarioDecl(
-            name=self._name(name),
-            title=self._text(title),
+            name=self._name(children[1]),
+            title=self._text(children[2]),
             parent=parent,
             facts=facts,
             labels=labels,
             priors=priors,
             sources=sources,
-            span=self._span(meta),
+            span=self._span(children[0], children[-1]),
         )
 
-    @v_args(meta=True)
-    def lens_rule(self, meta, children):
-        verdict, *rest = children
-        legacy = self._name(rest.pop(0)) if len(rest) == 2 else None
+    def lens_rule(self, children):
+        # NAME ("as" NAME)? "when" expr
+        self._depth(children[-1], 4)  # start, lens_decl, lens_rule, the expression
+        legacy = self._name(children[2]) if len(children) == 5 else None
         return nodes.LensRule(
-            verdict=self._name(verdict), legacy=legacy, condition=rest[0], span=self._span(meta)
+            verdict=self._name(children[0]),
+            legacy=legacy,
+            condition=children[-1].expr,
+            span=self._span(children[0], children[-1].last),
         )
 
-    @v_args(meta=True)
-    def lens_decl(self, meta, children):
-        heuristic = isinstance(children[0], Token) and children[0].type == "HEURISTIC"
-        if heuristic:
-            children = children[1:]
-        name, title, *items = children
+    def lens_decl(self, children):
+        # HEURISTIC? "lens" NAME STRING "{" _lens_item* "}"
+        heuristic = children[0].type == "HEURISTIC"
+        offset = 1 if heuristic else 0
+        items = children[offset + 4 : -1]
         return nodes.LensDecl(
-            name=self._name(name),
-            title=self._text(title),
+            name=self._name(children[offset + 1]),
+            title=self._text(children[offset + 2]),
             rules=tuple(item for item in items if isinstance(item, nodes.LensRule)),
             heuristic=heuristic,
-            sources=tuple(item[1] for item in items if isinstance(item, tuple)),
-            span=self._span(meta),
+            sources=self._sources(items),
+            span=self._span(children[0], children[-1]),
         )
 
     # Plans -------------------------------------------------------------------------
 
     def name_list(self, children):
-        return tuple(self._name(token) for token in children)
+        # NAME ("," NAME)*
+        return tuple(self._name(token) for token in children[::2])
 
-    @v_args(meta=True)
-    def binding(self, meta, children):
-        slot, definition = children
-        return nodes.Binding(self._name(slot), self._name(definition), self._span(meta))
+    def binding(self, children):
+        slot, _, definition = children
+        return nodes.Binding(self._name(slot), self._name(definition), self._span(slot, definition))
 
-    @v_args(meta=True)
-    def assumption(self, meta, children):
-        tokens = [child for child in children if isinstance(child, Token)]
-        *failure_modes, fact, value = tokens
-        extras = [child for child in children if not isinstance(child, Token)]
-        fact_span = _join(self.path, span_of(self.path, fact), span_of(self.path, value))
+    def assumption(self, children):
+        # "assume" NAME ("," NAME)* ":" NAME "=" BOOL because? evidence*
+        colon = next(i for i, child in enumerate(children) if getattr(child, "value", None) == ":")
+        fact, value = children[colon + 1], children[colon + 3]
+        extras = children[colon + 4 :]
+        last = extras[-1][1].span if extras else span_of(self.path, value)
+        first = children[0]
         return nodes.Assumption(
-            failure_modes=tuple(self._name(name) for name in failure_modes),
-            fact=nodes.FactValue(self._name(fact), str(value) == "true", fact_span),
-            span=self._span(meta),
+            failure_modes=tuple(self._name(token) for token in children[1:colon:2]),
+            fact=nodes.FactValue(self._name(fact), value.value == "true", self._span(fact, value)),
+            span=Span(self.path, first.line, first.column, last.end_line, last.end_column),
             reason=next((text for key, text in extras if key == "because"), None),
             evidence=tuple(text for key, text in extras if key == "evidence"),
         )
 
     def because(self, children):
-        return ("because", self._text(children[0]))
+        return ("because", self._text(children[1]))
 
     def operationalize(self, children):
-        return ("operationalize", tuple(children))
+        return ("operationalize", tuple(children[2:-1]))
 
     def addresses(self, children):
-        return ("addresses", children[0])
+        return ("addresses", children[1])
 
     def fixes(self, children):
-        return ("fixes", children[0])
+        return ("fixes", children[1])
 
     def backs_up(self, children):
-        return ("backs_up", children[0])
+        return ("backs_up", children[1])
 
-    @v_args(meta=True)
-    def feedback_source(self, meta, children):
-        return ("feedback_source", self._span(meta))
+    def feedback_source(self, children):
+        return ("feedback_source", span_of(self.path, children[0]))
 
     def status(self, children):
-        return ("status", self._name(children[0]))
+        return ("status", self._name(children[1]))
 
     def evidence(self, children):
-        return ("evidence", self._text(children[0]))
+        return ("evidence", self._text(children[1]))
 
-    @v_args(meta=True)
-    def technique(self, meta, children):
-        name, title, *items = children
+    def technique(self, children):
+        # "technique" NAME STRING "{" _technique_item* "}"
         fields = {"addresses": (), "fixes": (), "evidence": (), "backs_up": (), "status": None, "feedback_source": None}
-        for key, value in items:
+        for key, value in children[4:-1]:
             if key in ("status", "feedback_source"):
                 fields[key] = value
             elif key == "evidence":
@@ -289,28 +380,30 @@ class _ToNodes(Transformer):
             else:
                 fields[key] += value
         return nodes.Technique(
-            name=self._name(name), title=self._text(title), span=self._span(meta), **fields
+            name=self._name(children[1]),
+            title=self._text(children[2]),
+            span=self._span(children[0], children[-1]),
+            **fields,
         )
 
-    @v_args(meta=True)
-    def step(self, meta, children):
-        kind, *techniques = children
-        return nodes.Step(kind=str(kind), techniques=tuple(techniques), span=self._span(meta))
+    def step(self, children):
+        # STEP "{" technique* "}"
+        return nodes.Step(kind=children[0].value, techniques=tuple(children[2:-1]), span=self._span(children[0], children[-1]))
 
     def considers(self, children):
-        return ("considers", children[0])
+        return ("considers", children[1])
 
-    @v_args(meta=True)
-    def out_of_scope(self, meta, children):
-        name, reason = children
-        return nodes.OutOfScope(self._name(name), self._text(reason), self._span(meta))
+    def out_of_scope(self, children):
+        # "out_of_scope" NAME STRING
+        return nodes.OutOfScope(
+            self._name(children[1]), self._text(children[2]), self._span(children[0], children[2])
+        )
 
-    @v_args(meta=True)
-    def plan_decl(self, meta, children):
-        name, title, *items = children
+    def plan_decl(self, children):
+        # "plan" NAME STRING "{" _plan_item* "}"
         bindings, assumptions, steps, out_of_scope = [], [], [], []
         considers = None
-        for item in items:
+        for item in children[4:-1]:
             if isinstance(item, nodes.Step):
                 steps.append(item)
             elif isinstance(item, nodes.OutOfScope):
@@ -321,32 +414,28 @@ class _ToNodes(Transformer):
                 for entry in item[1]:
                     (bindings if isinstance(entry, nodes.Binding) else assumptions).append(entry)
         return nodes.PlanDecl(
-            name=self._name(name),
-            title=self._text(title),
+            name=self._name(children[1]),
+            title=self._text(children[2]),
             bindings=tuple(bindings),
             assumptions=tuple(assumptions),
             steps=tuple(steps),
             considers=considers,
             out_of_scope=tuple(out_of_scope),
-            span=self._span(meta),
+            span=self._span(children[0], children[-1]),
         )
 
     def start(self, children):
         return children
 
 
-def to_module(path: str, tree: Tree, comments, problems) -> nodes.Module:
-    """Convert a parsed tree into a `Module`, adding escape problems found on the way."""
-    converter = _ToNodes(path)
-    items = converter.transform(tree)
+def to_module(path: str, items: list, comments, problems) -> nodes.Module:
+    """The `Module` of a parse's top-level items, with every problem found on the way."""
     return nodes.Module(
         path=path,
         uses=tuple(item for item in items if isinstance(item, nodes.Use)),
         declarations=tuple(item for item in items if not isinstance(item, nodes.Use)),
-        comments=tuple(
-            nodes.Comment(str(token), span_of(path, token)) for token in comments
-        ),
-        problems=tuple(problems) + tuple(converter.problems),
+        comments=tuple(nodes.Comment(token.value, span_of(path, token)) for token in comments),
+        problems=tuple(problems),
     )
 
 

@@ -3,12 +3,15 @@ then the rest of its file) and for the index (files without plans)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from alignment_plan.diagnostics import Diagnostic
 from alignment_plan.reporters.html.markup import code, e, with_code
 from alignment_plan.results.model import CheckResult, PlanResult
+from alignment_plan.text import QUOTES_PER_LINE, excerpt
 
 
-def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...]) -> str:
+def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...], quote: bool = True) -> str:
     span = diagnostic.span
     severity = diagnostic.severity.value
     out = [
@@ -18,12 +21,12 @@ def finding_html(diagnostic: Diagnostic, lines: tuple[str, ...]) -> str:
             f'<span class="note">at {e(span.file)}:{span.line}:{span.column}</span></p>'
         )
     ]
-    if 0 < span.line <= len(lines):
+    if quote and 0 < span.line <= len(lines):
         text = lines[span.line - 1]
         end = span.end_column if span.end_line == span.line else len(text) + 1
         start = max(span.column - 1, 0)
-        end = max(end - 1, start + 1)
-        marked = e(text[:start]) + "<mark>" + e(text[start:end]) + "</mark>" + e(text[end:])
+        before, inside, after = excerpt(text, start, max(end - 1, start + 1))
+        marked = e(before) + "<mark>" + e(inside) + "</mark>" + e(after)
         out.append(
             f'<pre class="source" aria-label="line {span.line} of {e(span.file)}"><code>{span.line} | {marked}</code></pre>'
         )
@@ -41,7 +44,12 @@ def findings_html(result: CheckResult, file: str, found: list[Diagnostic] | None
     if not found:
         return f"<p>No findings in {code(file)}.</p>"
     lines = result.source_lines(file)
-    return f'<ol class="findings">{"".join(finding_html(d, lines) for d in found)}</ol>'
+    quoted: Counter = Counter()  # findings quoted per line: the first QUOTES_PER_LINE only
+    items = []
+    for d in found:
+        quoted[d.span.line] += 1
+        items.append(finding_html(d, lines, quote=quoted[d.span.line] <= QUOTES_PER_LINE))
+    return f'<ol class="findings">{"".join(items)}</ol>'
 
 
 def plan_findings(result: CheckResult, plan: PlanResult) -> tuple[list[Diagnostic], list[Diagnostic]]:

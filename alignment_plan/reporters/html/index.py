@@ -9,20 +9,14 @@ from alignment_plan.diagnostics import Severity
 from alignment_plan.reporters import wording
 from alignment_plan.reporters.html.delta import delta_summary, plan_delta_html
 from alignment_plan.reporters.html.findings import findings_html
-from alignment_plan.reporters.html.markup import MARKUP, Anchors, bar, code, e, page, slug, table_wrap
+from alignment_plan.reporters.html.markup import MARKUP, Anchors, UniqueNames, bar, code, e, page, slug, table_wrap
 from alignment_plan.results.coverage import total_of
 from alignment_plan.results.model import CheckResult, Delta, PlanResult
 
 
 def page_names(plans: tuple[PlanResult, ...]) -> list[str]:
-    names: list[str] = []
-    for plan in plans:
-        base = f"plan-{slug(Path(plan.file).stem)}-{slug(plan.name)}"
-        name, number = f"{base}.html", 2
-        while name in names:
-            name, number = f"{base}-{number}.html", number + 1
-        names.append(name)
-    return names
+    taken = UniqueNames()
+    return [taken.claim(f"plan-{slug(Path(plan.file).stem)}-{slug(plan.name)}", ".html") for plan in plans]
 
 
 def index_page(result: CheckResult, pages: list[str], delta: Delta | None, precision: int, title: str) -> str:

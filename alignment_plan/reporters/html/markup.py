@@ -44,17 +44,31 @@ class Anchors:
     def __init__(self, prefix: str, names: Iterable[str] = ()):
         self.prefix = prefix
         self.ids: dict[str, str] = {}
+        self._taken = UniqueNames()
         for name in names:
             self(name)
 
     def __call__(self, name: str) -> str:
         if name not in self.ids:
-            base = f"{self.prefix}-{slug(name)}"
-            candidate, number = base, 2
-            while candidate in self.ids.values():
-                candidate, number = f"{base}-{number}", number + 1
-            self.ids[name] = candidate
+            self.ids[name] = self._taken.claim(f"{self.prefix}-{slug(name)}")
         return self.ids[name]
+
+
+class UniqueNames:
+    """`base`, else `base-2`, `base-3`, … whichever is free, in constant time per name (names
+    that differ only in case share a slug; searching from 2 each time was cubic)."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def claim(self, base: str, suffix: str = "") -> str:
+        candidate, number = base + suffix, self._next.get(base, 2)
+        while candidate in self._taken:
+            candidate, number = f"{base}-{number}{suffix}", number + 1
+        self._next[base] = number
+        self._taken.add(candidate)
+        return candidate
 
 
 @cache

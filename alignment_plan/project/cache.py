@@ -1,0 +1,255 @@
+"""Project layer: the result cache, content-addressed as ruff's is.
+
+Consumes one file's `FileResult` and what it depended on; produces it again on a later
+run when nothing it depends on has changed. An entry's key hashes the tool (its version
+and the contents of its own source, so an edit to the checker is a new tool), the options
+the file is checked with, the project root, the file's display path and its text. The
+entry records every other file the check read or looked for (imports, and imports that
+were missing), each with a digest of its text, or of the reason it could not be read;
+a lookup re-reads them, and any difference is a miss. So a change to the file, to
+anything it imports, to the configuration or to the tool invalidates exactly the
+entries it must.
+
+Entries live in `.alignment-plan-cache/` under the project root (which holds a
+`.gitignore` of `*` and a `CACHEDIR.TAG`). Each is written to a temporary file and
+renamed into place, so runs sharing the cache never read half an entry; an entry that
+cannot be read or decoded is a miss. Entries are JSON, and decoding builds only the
+result classes listed here, so an entry never runs code.
+
+The cache directory sits in the checkout, so a pull request can commit one. Each entry
+is therefore signed with a key kept outside every project (`alignment-plan/cache-key`
+under the user's cache directory, made on first use, readable by the user alone): an
+entry this machine did not write fails the check and is a miss, so a planted entry cannot
+hide a finding. Without a usable key, or when the cache directory is a symbolic link,
+the run is not cached at all.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import hashlib
+import hmac
+import importlib.util
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+
+from alignment_plan import __version__, diagnostics
+from alignment_plan.checker.check import CheckOptions, FileResult
+from alignment_plan.analysis.resolver import Workspace
+from alignment_plan.paths import CACHE_DIRECTORY
+from alignment_plan.results import coverage, explain, model
+
+DIRECTORY = CACHE_DIRECTORY
+FORMAT = "1"  # the layout of an entry; part of every key
+_GITIGNORE = "# Made by alignment-plan: the result cache is never committed.\n*\n"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The result cache of alignment-plan (see https://bford.info/cachedir/).\n"
+
+# The classes an entry may contain, by name; nothing else is ever built from one.
+_CLASSES: dict[str, type] = {
+    cls.__name__: cls
+    for module in (model, coverage, explain, diagnostics)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and cls.__module__ == module.__name__ and (attrs.has(cls) or issubclass(cls, enum.Enum))
+}
+_CLASSES[FileResult.__name__] = FileResult
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+@functools.cache
+def tool_fingerprint() -> str:
+    """The version, and a digest of everything that decides a result: the package's own
+    code, catalog and grammar (also where a source checkout keeps it) and lark's version
+    (read from its file: importing lark is what a cache hit saves)."""
+    package = Path(__file__).resolve().parents[1]
+    hasher = hashlib.blake2b(f"{__version__}\0{FORMAT}".encode(), digest_size=20)
+    files = [path for path in package.rglob("*") if path.suffix in (".py", ".lark", ".plan")]
+    files.append(package.parent / "grammar" / "plan.lark")
+    spec = importlib.util.find_spec("lark")
+    if spec is not None and spec.origin:
+        files.append(Path(spec.origin))
+    for path in sorted(files):
+        if path.is_file():
+            hasher.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def options_fingerprint(options: CheckOptions, file: str) -> str:
+    """What of the configuration can change one file's result."""
+    return _digest(
+        json.dumps(
+            {
+                "threshold": options.threshold,
+                "enabled": sorted(options.enabled_codes()),
+                "severities": sorted((code, severity.value) for code, severity in options.severities.items()),
+                "ignored": sorted(options.file_ignores.get(file, ())),
+            },
+            sort_keys=True,
+        )
+    )
+
+
+# Encoding: JSON with tagged objects --------------------------------------------------
+
+
+def encode(value):
+    """`value` (results, tuples, enums, fractions, dicts) as JSON data."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, tuple):
+        return [encode(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return {"enum": type(value).__name__, "value": value.value}
+    if isinstance(value, Fraction):
+        return {"fraction": [value.numerator, value.denominator]}
+    if isinstance(value, Mapping):
+        return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
+    if attrs.has(type(value)) and _CLASSES.get(type(value).__name__) is type(value):
+        fields = attrs.fields(type(value))
+        return {"class": type(value).__name__, "fields": [encode(getattr(value, f.name)) for f in fields]}
+    raise TypeError(f"the result cache cannot hold a {type(value).__name__}")
+
+
+def decode(data):
+    """The value `encode` gave `data` for; raises `ValueError` for anything else."""
+    if isinstance(data, list):
+        return tuple(decode(item) for item in data)
+    if not isinstance(data, dict):
+        return data
+    if "class" in data:
+        cls = _CLASSES.get(data["class"])
+        if cls is None or not attrs.has(cls):
+            raise ValueError(f"not a result class: {data['class']!r}")
+        return cls(*(decode(item) for item in data["fields"]))
+    if "enum" in data:
+        cls = _CLASSES.get(data["enum"])
+        if cls is None or not issubclass(cls, enum.Enum):
+            raise ValueError(f"not a result enum: {data['enum']!r}")
+        return cls(data["value"])
+    if "fraction" in data:
+        return Fraction(*data["fraction"])
+    if "dict" in data:
+        return {decode(k): decode(v) for k, v in data["dict"]}
+    raise ValueError("not an encoded value")
+
+
+# The cache ----------------------------------------------------------------------------
+
+
+def _state(workspace: Workspace, path: str) -> str:
+    """A digest of a dependency as this run's checker sees it: its text, or why not."""
+    text = workspace.source(Path(path))
+    if text is None:
+        return "unreadable:" + workspace.read_errors.get(workspace.key(Path(path)), "")
+    return "text:" + _digest(text)
+
+
+class ResultCache:
+    """File results by content under `root/.alignment-plan-cache`."""
+
+    def __init__(self, root: Path, workspace: Workspace):
+        """`workspace`: the run's, which reads each dependency once, as the checker does."""
+        self.root = root.resolve()
+        self.directory = self.root / DIRECTORY
+        self._workspace = workspace
+        self.hits = self.misses = 0
+        self._secret = None if self.directory.is_symlink() else secret_key()
+
+    def _sign(self, text: str) -> str:
+        return hmac.new(self._secret or b"", text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+    def key(self, display: str, text: str, options: CheckOptions) -> str:
+        return _digest(FORMAT, tool_fingerprint(), options_fingerprint(options, display), str(self.root), display, text)
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> FileResult | None:
+        """The result stored under `key`, if every file it depends on is as it was."""
+        try:
+            if self._secret is None:
+                raise LookupError
+            signature, _, text = self._entry(key).read_text(encoding="utf-8").partition("\n")
+            if not hmac.compare_digest(signature, self._sign(text)):
+                raise LookupError  # written elsewhere: never trusted
+            data = json.loads(text)
+            if any(_state(self._workspace, path) != state for path, state in data["dependencies"]):
+                raise LookupError
+            result = decode(data["result"])
+            if not isinstance(result, FileResult):
+                raise ValueError("not a file result")
+        except (OSError, ValueError, LookupError, TypeError, KeyError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: FileResult) -> None:
+        """Store `result`; a cache that cannot be written is no cache, not an error."""
+        if result.errors or self._secret is None:  # a run with errors exits 2; nothing worth keeping
+            return
+        entry = {
+            "dependencies": [[path, _state(self._workspace, path)] for path in result.dependencies],
+            "result": encode(result),
+        }
+        target = self._entry(key)
+        try:
+            self._prepare(target.parent)
+            text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            _write_atomically(target, self._sign(text) + "\n" + text)
+        except OSError:
+            pass
+
+    def _prepare(self, folder: Path) -> None:
+        if folder.is_dir():
+            return
+        if not self.directory.is_dir():
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
+                _write_atomically(self.directory / name, text)
+        folder.mkdir(exist_ok=True)
+
+
+def secret_key() -> bytes | None:
+    """This user's key for signing cache entries, made on first use; None when it cannot be
+    read or made (the run is then not cached)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "alignment-plan" / "cache-key"
+    try:
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                out.write(os.urandom(32).hex().encode("ascii"))
+            os.chmod(temporary, 0o600)
+            if not path.exists():  # two first runs at once: the first key written wins
+                os.replace(temporary, path)
+            else:
+                os.unlink(temporary)
+        key = path.read_bytes().strip()
+    except OSError:
+        return None
+    return key if len(key) >= 32 else None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write a temporary file beside `path` and rename it into place: a reader sees the
+    old file or the new one, never part of one."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,255 @@
+"""Speed levers never change what a run finds.
+
+- `--jobs N` writes byte for byte what `--jobs 1` writes;
+- a run served from the result cache writes what a run without it writes, and a change
+  to a file, to a file it imports (or a missing import appearing), to the configuration
+  or to the tool re-checks exactly the files it must;
+- runs sharing the cache, and a damaged or foreign cache entry, never give wrong output.
+
+No timing is asserted here; `bench/` measures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alignment_plan.cli import main
+from alignment_plan.paths import CACHE_DIRECTORY
+from alignment_plan.project import cache as result_cache
+from alignment_plan.project import parallel
+from alignment_plan.project.project import Project
+from alignment_plan.reporters import json_report, text as text_report
+from conftest import ROOT
+
+SHARED = '''fact shared.flag "a fact only these plans know"
+failure_mode shared_mode "a failure mode the plans import" {
+    story.deployment = true
+}
+'''
+
+
+def _plan(index: int, imports: str | None) -> str:
+    use = f'use "{imports}"\n' if imports else ""
+    considers = "deception, shared_mode" if imports else "deception, misuse"
+    return f'''use std
+{use}
+plan plan_{index} "Plan number {index}" {{
+    operationalize {{
+        good_feedback = outcomes
+        assume deception: story.deployment = {"true" if index % 2 else "false"}
+    }}
+    feedback_process {{
+        technique review_{index} "Review {index}" {{
+            addresses deception
+            status {("research", "prototype", "deployed")[index % 3]}
+        }}
+    }}
+    considers {considers}
+}}
+'''
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A project of 40 plan files (some import a shared file, one has a syntax error)."""
+    (tmp_path / "pyproject.toml").write_text("[tool.alignment-plan]\n", encoding="utf-8")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "shared.plan").write_text(SHARED, encoding="utf-8")
+    for index in range(40):
+        text = _plan(index, "shared.plan" if index % 4 == 0 else None)
+        if index == 7:
+            text = text.replace("considers", "considers considers")
+        (plans / f"p{index:02d}.plan").write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "plans" / "literature_scenarios.plan", plans / "example.plan")  # scenarios too
+    return tmp_path
+
+
+def _outputs(root: Path, **how) -> tuple[str, str]:
+    result = Project.open(root, **how).check([root])
+    return json_report.render(result), text_report.render(result, color=False, show_plans=True, precision=1)
+
+
+@pytest.fixture
+def checked(monkeypatch) -> list[str]:
+    """The display paths of the files actually checked (not served from the cache)."""
+    seen: list[str] = []
+    original = parallel.check_file
+
+    def spy(path, workspace, options):
+        seen.append(workspace.display(path))
+        return original(path, workspace, options)
+
+    monkeypatch.setattr(parallel, "check_file", spy)
+    return seen
+
+
+def test_jobs_give_the_output_of_one_process(project):
+    assert parallel.jobs_for(41, 2) == 2, "the fixture is too small to fork workers"
+    alone = _outputs(project, jobs=1)
+    assert _outputs(project, jobs=2) == alone
+    assert _outputs(project, jobs=3) == alone
+    assert json.loads(alone[0])["summary"]["error"] >= 1  # the broken file is in there
+
+
+def test_jobs_on_the_command_line(project, monkeypatch, tmp_path_factory):
+    monkeypatch.chdir(project)
+    out = tmp_path_factory.mktemp("out")
+    assert main(["check", "--no-cache", "-j", "1", "--format", "json", "-o", str(out / "one.json")]) == 1
+    assert main(["check", "--no-cache", "--jobs", "2", "--format", "json", "-o", str(out / "two.json")]) == 1
+    assert main(["check", "--format", "json", "-o", str(out / "default.json")]) == 1  # all CPUs, cache
+    one = (out / "one.json").read_bytes()
+    assert one == (out / "two.json").read_bytes() == (out / "default.json").read_bytes()
+    assert main(["check", "--jobs", "0"]) == 2
+
+
+def test_cached_run_gives_the_uncached_output(project, checked):
+    fresh = _outputs(project)
+    assert _outputs(project, cache=True) == fresh
+    assert len(checked) == 42
+    checked.clear()
+    assert _outputs(project, cache=True) == fresh
+    assert checked == []  # every file served from the cache
+    assert _outputs(project, cache=True, jobs=2) == fresh
+
+
+def test_the_cache_folder_is_ignored_by_git_and_tagged(project):
+    Project.open(project, cache=True).check([project])
+    folder = project / CACHE_DIRECTORY
+    assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (folder / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project, capture_output=True, text=True)
+    assert CACHE_DIRECTORY not in status.stdout
+    assert "plans/p00.plan" in status.stdout
+
+
+def test_a_changed_file_is_checked_again_alone(project, checked):
+    Project.open(project, cache=True).check([project])
+    checked.clear()
+    target = project / "plans" / "p01.plan"
+    target.write_text(target.read_text(encoding="utf-8").replace("status prototype", "status deployed"), encoding="utf-8")
+    assert _outputs(project, cache=True) == _outputs(project)
+    assert checked == ["plans/p01.plan"]
+
+
+def test_a_changed_import_rechecks_exactly_its_importers(project, checked):
+    Project.open(project, cache=True).check([project])
+    checked.clear()
+    shared = project / "plans" / "shared.plan"
+    shared.write_text(SHARED.replace("story.deployment = true", "story.deployment = false"), encoding="utf-8")
+    cached = _outputs(project, cache=True)
+    importers = sorted(f"plans/p{i:02d}.plan" for i in range(0, 40, 4))
+    assert sorted(checked) == sorted(importers + ["plans/shared.plan"])
+    assert cached == _outputs(project)
+
+
+def test_a_missing_import_that_appears_invalidates(project, checked):
+    orphan = project / "plans" / "orphan.plan"
+    orphan.write_text(_plan(99, "later.plan"), encoding="utf-8")
+    before = _outputs(project, cache=True)
+    assert "cannot import `later.plan`" in before[0]
+    checked.clear()
+    (project / "plans" / "later.plan").write_text(SHARED, encoding="utf-8")
+    after = _outputs(project, cache=True)
+    assert checked == ["plans/later.plan", "plans/orphan.plan"]  # the new file itself, and its importer
+    assert "cannot import `later.plan`" not in after[0]
+    assert after == _outputs(project)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"select": ("AP3",)}, {"severity": {"AP301": "error"}}, {"min-status": "deployed"}, {"per-file-ignores": {"plans/p1*.plan": ("AP301",)}}],
+    ids=["select", "severity", "min-status", "per-file-ignores"],
+)
+def test_a_configuration_change_invalidates(project, checked, overrides):
+    Project.open(project, cache=True).check([project])
+    checked.clear()
+    changed = Project.open(project, overrides, cache=True).check([project])
+    assert checked, "a changed configuration was served from the cache"
+    assert json_report.render(changed) == json_report.render(Project.open(project, overrides).check([project]))
+
+
+def test_a_new_tool_invalidates(project, checked, monkeypatch):
+    Project.open(project, cache=True).check([project])
+    checked.clear()
+    monkeypatch.setattr(result_cache, "tool_fingerprint", lambda: "another version")
+    Project.open(project, cache=True).check([project])
+    assert len(checked) == 42
+
+
+def test_the_tool_fingerprint_follows_the_version(monkeypatch):
+    before = result_cache.tool_fingerprint()
+    result_cache.tool_fingerprint.cache_clear()
+    monkeypatch.setattr(result_cache, "__version__", "999.0")
+    try:
+        assert result_cache.tool_fingerprint() != before
+    finally:
+        result_cache.tool_fingerprint.cache_clear()
+
+
+def _entries(project: Path) -> list[Path]:
+    return sorted((project / CACHE_DIRECTORY).glob("*/*.json"))
+
+
+def test_a_damaged_or_foreign_entry_is_a_miss(project, checked):
+    fresh = _outputs(project)
+    _outputs(project, cache=True)
+    entries = _entries(project)
+    entries[0].write_text('{"dependencies": [], "result": {"cla', encoding="utf-8")
+    foreign = {"dependencies": [], "result": {"class": "Popen", "fields": [["touch", str(project / "pwned")]]}}
+    entries[1].write_text(json.dumps(foreign), encoding="utf-8")
+    entries[2].write_text(json.dumps({"dependencies": [], "result": {"class": "Span", "fields": ["x", 1, 1, 1, 2]}}))
+    checked.clear()
+    assert _outputs(project, cache=True) == fresh
+    assert len(checked) == 3
+    assert not (project / "pwned").exists()
+
+
+def test_runs_sharing_the_cache_at_once(project):
+    expected = _outputs(project)[0]
+    command = [sys.executable, "-m", "alignment_plan", "check", "--format", "json", "-j", "1"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, env=env) for _ in range(3)]
+    outputs = [run.communicate()[0].decode("utf-8") for run in runs]
+    assert outputs == [expected] * 3
+    assert not list((project / CACHE_DIRECTORY).glob("*/.*.tmp"))
+    again = subprocess.run(command, cwd=project, stdout=subprocess.PIPE, env=env)
+    assert again.stdout.decode("utf-8") == expected
+
+
+def test_an_entry_this_machine_did_not_sign_is_never_trusted(project, checked, monkeypatch, tmp_path_factory):
+    """A pull request can commit a cache folder: an entry forged to say "no findings" for a
+    broken plan, signed with another key (or none), is a miss and the plan is checked."""
+    fresh = _outputs(project)
+    _outputs(project, cache=True)
+    entries = _entries(project)
+    # The attacker's copy: every entry rewritten to claim a clean result, signed elsewhere.
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("attacker")))
+        attacker = result_cache.ResultCache(project, Project.open(project).workspace())
+    for entry in entries:
+        signature, _, text = entry.read_text(encoding="utf-8").partition("\n")
+        data = json.loads(text)
+        data["result"]["fields"][1] = []  # no diagnostics
+        forged = json.dumps(data)
+        entry.write_text(attacker._sign(forged) + "\n" + forged, encoding="utf-8")
+    checked.clear()
+    assert _outputs(project, cache=True) == fresh
+    assert len(checked) == len(entries)
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(project, checked, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (project / CACHE_DIRECTORY).symlink_to(elsewhere, target_is_directory=True)
+    fresh = _outputs(project, cache=True)
+    assert list(elsewhere.iterdir()) == []  # nothing written through the link
+    checked.clear()
+    assert _outputs(project, cache=True) == fresh and len(checked) == 42
