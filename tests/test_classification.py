@@ -12,13 +12,10 @@ import pytest
 
 from alignment_plan.text import split_lines
 from conftest import check_paths
-from alignment_plan.analysis.scenarios import (
-    MAX_REFINEMENT_DEPTH,
-    analyze_scenarios,
-    check_labels,
-    definition_combinations,
-    scenario_stories,
-)
+from alignment_plan.analysis.scenarios import analyze_scenarios
+from alignment_plan.analysis.scenarios.labels import check_labels
+from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, scenario_stories
+from alignment_plan.analysis.scenarios.tables import definition_combinations
 from alignment_plan.cli import main
 from alignment_plan.reporters import classification as report
 from alignment_plan.analysis.resolver import Workspace, resolve

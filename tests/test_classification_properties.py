@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alignment_plan.syntax import nodes
-from alignment_plan.analysis.scenarios import analyze_scenarios, definition_combinations
+from alignment_plan.analysis.scenarios import analyze_scenarios
+from alignment_plan.analysis.scenarios.tables import definition_combinations
 from alignment_plan.analysis.logic import kleene
 from alignment_plan.analysis.resolver import Workspace, resolve
 from conftest import ROOT

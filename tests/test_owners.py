@@ -13,7 +13,7 @@ import re
 import pytest
 
 from alignment_plan.analysis.resolver import Workspace, resolve
-from alignment_plan.analysis.scenarios import definition_combinations
+from alignment_plan.analysis.scenarios.tables import definition_combinations
 from alignment_plan.analysis.semantics import CLOSED, OPEN, OWNERSHIP_LENS, Evaluator
 from conftest import ROOT
 

@@ -28,7 +28,7 @@ import attrs
 
 from alignment_plan.analysis.logic import partial
 from alignment_plan.analysis.resolver import Scope
-from alignment_plan.analysis.scenarios import relevant_facts
+from alignment_plan.analysis.scenarios.tables import relevant_facts
 from alignment_plan.analysis.semantics import (
     NONE,
     Contradiction,

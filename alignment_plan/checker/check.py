@@ -19,7 +19,8 @@ import attrs
 
 from alignment_plan.analysis.logic import BudgetExceeded
 from alignment_plan.analysis.resolver import Scope, Workspace, resolve
-from alignment_plan.analysis.scenarios import MAX_REFINEMENT_DEPTH, analyze_scenarios, catalog_priors
+from alignment_plan.analysis.scenarios import analyze_scenarios
+from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, catalog_priors
 from alignment_plan.analysis.semantics import Evaluator, analyze_plan
 from alignment_plan.checker.convert import label_check_results, plan_result, rule_info, scenario_results
 from alignment_plan.checker.fingerprints import fingerprints

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from alignment_plan.syntax import nodes
 from alignment_plan.syntax.nodes import expression_text
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.results.model import CatalogEntry

@@ -166,7 +166,7 @@ def open_ownership(context):
                 )
             if slots:
                 parts.append(f"bind {_between(slots)} in `operationalize`")
-            parts.append(f"`alignment-plan explain` shows the owner each value gives")
+            parts.append("`alignment-plan explain` shows the owner each value gives")
             example = "; ".join(parts)
             weighed = ""
             if owned.probabilities is not None:
