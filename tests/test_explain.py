@@ -11,7 +11,8 @@ import pytest
 
 from alignment_plan.analysis.logic import kleene
 from alignment_plan.analysis.resolver import Workspace, resolve
-from alignment_plan.analysis.semantics import OWNERSHIP_LENS, Evaluator
+from alignment_plan.analysis.semantics import OWNERSHIP_LENS
+from alignment_plan.analysis.verdicts import Evaluator
 from alignment_plan.cli import main
 from conftest import ROOT, check_paths
 

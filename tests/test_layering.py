@@ -54,7 +54,7 @@ ALLOWED = {
 # Inside a package, the order of its modules: each may import only those before it.
 INTERNAL_ORDER = {
     "alignment_plan.syntax": ("nodes", "transformer", "parser", "formatter"),
-    "alignment_plan.analysis": ("logic", "resolver", "semantics", "scenarios", "explain"),
+    "alignment_plan.analysis": ("logic", "resolver", "verdicts", "semantics", "scenarios", "explain"),
     "alignment_plan.analysis.scenarios": ("stories", "tables", "labels"),
 }
 LARK_MODULES = ("alignment_plan.syntax.parser", "alignment_plan.syntax.transformer")

@@ -14,7 +14,8 @@ import pytest
 
 from alignment_plan.analysis.resolver import Workspace, resolve
 from alignment_plan.analysis.scenarios.tables import definition_combinations
-from alignment_plan.analysis.semantics import CLOSED, OPEN, OWNERSHIP_LENS, Evaluator
+from alignment_plan.analysis.semantics import OWNERSHIP_LENS
+from alignment_plan.analysis.verdicts import CLOSED, Evaluator, OPEN
 from conftest import ROOT
 
 PAGE = ROOT / "docs" / "owners.md"

@@ -30,15 +30,14 @@ from alignment_plan.analysis.logic import partial
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.analysis.scenarios.tables import relevant_facts
 from alignment_plan.analysis.semantics import (
-    NONE,
     Contradiction,
-    Evaluator,
     Ownership,
     PlanAnalysis,
     applied_assumptions,
     plan_bindings,
     status_rank,
 )
+from alignment_plan.analysis.verdicts import Evaluator, NONE
 from alignment_plan.syntax import nodes
 from alignment_plan.vocabulary import STATUSES
 

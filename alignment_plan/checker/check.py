@@ -21,7 +21,8 @@ from alignment_plan.analysis.logic import BudgetExceeded
 from alignment_plan.analysis.resolver import Scope, Workspace, resolve
 from alignment_plan.analysis.scenarios import analyze_scenarios
 from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, catalog_priors
-from alignment_plan.analysis.semantics import Evaluator, analyze_plan
+from alignment_plan.analysis.semantics import analyze_plan
+from alignment_plan.analysis.verdicts import Evaluator
 from alignment_plan.checker.convert import label_check_results, plan_result, rule_info, scenario_results
 from alignment_plan.checker.fingerprints import fingerprints
 from alignment_plan.diagnostics import Diagnostic, Severity

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.analysis.scenarios import ScenarioAnalysis
 from alignment_plan.analysis.scenarios.tables import Cell, Combination, LABELS
-from alignment_plan.analysis.semantics import Evaluator, PlanAnalysis
+from alignment_plan.analysis.semantics import PlanAnalysis
+from alignment_plan.analysis.verdicts import Evaluator
 from alignment_plan.checker.explain import explanation
 from alignment_plan.vocabulary import STATUSES
 from alignment_plan.diagnostics import Severity

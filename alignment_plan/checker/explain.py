@@ -7,7 +7,8 @@ from fractions import Fraction
 
 from alignment_plan.analysis.explain import Derivation, derive
 from alignment_plan.analysis.resolver import Scope
-from alignment_plan.analysis.semantics import Evaluator, Ownership, PlanAnalysis
+from alignment_plan.analysis.semantics import Ownership, PlanAnalysis
+from alignment_plan.analysis.verdicts import Evaluator
 from alignment_plan.results.explain import (
     FROM_ASSUMPTION,
     FROM_FAILURE_MODE,

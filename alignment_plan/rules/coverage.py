@@ -5,7 +5,8 @@ from __future__ import annotations
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.analysis.semantics import NONE, status_rank
+from alignment_plan.analysis.semantics import status_rank
+from alignment_plan.analysis.verdicts import NONE
 
 
 def _ticks(names) -> str:

@@ -6,7 +6,8 @@ from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
 from alignment_plan.analysis.scenarios.stories import MAX_PRIOR_DIGITS, MAX_PRIOR_EXPONENT, probability
-from alignment_plan.analysis.semantics import NONE, OWNERSHIP_LENS, slots_needed
+from alignment_plan.analysis.semantics import OWNERSHIP_LENS
+from alignment_plan.analysis.verdicts import NONE, slots_needed
 from alignment_plan.vocabulary import OWNING_STEPS
 
 

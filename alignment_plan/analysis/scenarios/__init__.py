@@ -17,7 +17,7 @@ from alignment_plan.analysis.resolver import Scope
 from alignment_plan.analysis.scenarios.labels import LabelCheck, check_labels
 from alignment_plan.analysis.scenarios.stories import Stories, catalog_priors, scenario_stories
 from alignment_plan.analysis.scenarios.tables import Classification, classify
-from alignment_plan.analysis.semantics import Evaluator
+from alignment_plan.analysis.verdicts import Evaluator
 from alignment_plan.syntax import nodes
 
 

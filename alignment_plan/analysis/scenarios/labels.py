@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import attrs
 
 from alignment_plan.analysis.scenarios.tables import LABELS, Classification, Combination
-from alignment_plan.analysis.semantics import AMBIGUOUS
+from alignment_plan.analysis.verdicts import AMBIGUOUS
 
 @attrs.frozen
 class Conflict:

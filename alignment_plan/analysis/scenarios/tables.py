@@ -16,7 +16,7 @@ import attrs
 from alignment_plan.analysis.logic import BudgetExceeded
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.analysis.scenarios.stories import Story, catalog_priors
-from alignment_plan.analysis.semantics import AMBIGUOUS, CLOSED, OPEN, Evaluator, Verdict, slots_needed
+from alignment_plan.analysis.verdicts import AMBIGUOUS, CLOSED, Evaluator, OPEN, Verdict, slots_needed
 from alignment_plan.syntax import nodes
 
 OUTER, INNER = "outer", "inner"
