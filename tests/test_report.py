@@ -12,6 +12,7 @@ import referencing
 from conftest import ROOT
 
 from alignment_plan.cli import main
+from alignment_plan.diagnostics import Diagnostic, Severity, Span
 from alignment_plan.reporters import markdown, report_text
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import CheckResult, FailureModeResult, PlanResult, TechniqueResult
@@ -357,3 +358,43 @@ def test_markdown_stays_within_a_pr_comment(monkeypatch):
     text = markdown.render(many)
     assert len(text) <= 2500 + 200
     assert re.search(r"_\d+ plan sections left out to fit a PR comment", text)
+
+
+# Markdown findings --------------------------------------------------------------------
+
+
+def finding(severity: Severity, file: str, line: int, message: str = "failure mode `x` is not covered") -> Diagnostic:
+    return Diagnostic("AP301", "uncovered-failure-mode", severity, message, Span(file, line, 1, line, 2))
+
+
+def test_markdown_lists_the_worst_findings_first_each_linked_to_its_line():
+    found = [finding(Severity.INFO, "a.plan", n) for n in range(1, 16)]
+    found += [finding(Severity.WARNING, "b.plan", 9), finding(Severity.WARNING, "a.plan", 30)]
+    found += [finding(Severity.ERROR, "z.plan", 2), finding(Severity.INFO, "a.plan", 0)]
+    found += [finding(Severity.WARNING, "a.plan", 4), finding(Severity.INFO, "/elsewhere/c.plan", 3)]
+    found += [finding(Severity.INFO, "../up.plan", 5)]
+    text = markdown.render(CheckResult(files=("a.plan",), diagnostics=tuple(found), plans=(), rules=()))
+    items = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(items) == markdown.MAX_FINDINGS + 1 and items[-1] == "- and 2 more: the text, JSON or HTML report lists them all"
+    locations = [re.search(r"· (.*)$", item).group(1) for item in items[:-1]]
+    assert locations[:4] == [
+        "[z.plan:2](z.plan#L2)", "[a.plan:4](a.plan#L4)", "[a.plan:30](a.plan#L30)", "[b.plan:9](b.plan#L9)"
+    ]
+    assert locations[4:6] == ["../up.plan:5", "/elsewhere/c.plan:3"]  # outside the repository: no link
+    assert locations[6:] == [f"[a.plan:{n}](a.plan#L{n})" for n in range(0, 14)]
+    assert "## Findings (22)" in text and "`x`" in items[0] and items[0].startswith("- ⛔ **error** `AP301`")
+
+
+def test_markdown_findings_escape_hostile_messages_and_paths():
+    found = tuple(finding(Severity.WARNING, text, 1, f"{text} `{text.replace('`', '')}` {text}") for text in HOSTILE)
+    text = markdown.render(CheckResult(files=(), diagnostics=found, plans=(), rules=()))
+    items = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(items) == len(HOSTILE)
+    for item in items:
+        message, link = item.rsplit(" · ", 1)
+        message = re.sub(r"`[^`]*`", "", message)  # code spans render their text as is
+        assert "](" not in message.replace("\\](", "").replace("\\]\\(", "")  # no live link or image
+        assert not re.search(r"(?<!\\)<", message)  # no tag
+        label, target = re.fullmatch(r"\[(.*)\]\(([^()\s<>]*)\)", link).groups()  # one link, quoted target
+        assert re.fullmatch(r"[A-Za-z0-9%/._~-]*#L1", target)
+    assert "\\<script\\>" in text and "%3Cscript%3E%3C/script%3E#L1" not in text  # that path climbs out: no link
