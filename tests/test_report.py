@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import attrs
 import jsonschema
 import pytest
 import referencing
@@ -13,7 +14,7 @@ from conftest import ROOT
 
 from alignment_plan.cli import main
 from alignment_plan.diagnostics import Diagnostic, Severity, Span
-from alignment_plan.reporters import markdown, report_text
+from alignment_plan.reporters import markdown, mermaid, report_text
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import CheckResult, FailureModeResult, PlanResult, TechniqueResult
 
@@ -398,3 +399,57 @@ def test_markdown_findings_escape_hostile_messages_and_paths():
         label, target = re.fullmatch(r"\[(.*)\]\(([^()\s<>]*)\)", link).groups()  # one link, quoted target
         assert re.fullmatch(r"[A-Za-z0-9%/._~-]*#L1", target)
     assert "\\<script\\>" in text and "%3Cscript%3E%3C/script%3E#L1" not in text  # that path climbs out: no link
+
+
+# Markdown: the three steps as a Mermaid diagram ---------------------------------------
+
+MERMAID_HOSTILE = [
+    'quote " and "]; click f1 "javascript:alert(1)"',
+    "bracket ] [ ( ) { } > <",
+    "edge --> s1 --- f9 -.-> s3",
+    "new\nline\n```\n# heading",
+    "back`tick` ``` and %%{init: {'theme': 'dark'}}%%",
+    "entity #quot; #35; &amp; @someone",
+]
+_LINE = re.compile(
+    r'  (?:(?P<id>s[1-3]|f\d+)\["(?P<label>[A-Za-z0-9 _.,:#;]*)"\]'
+    r"|s1 --> s2 --> s3"
+    r"|(?:s[1-3]|f\d+) (?:---|-\.->) (?:s[1-3]|f\d+)"
+    r"|classDef [a-z_]+ [a-z:#0-9,\- ]+"
+    r"|class (?:s[1-3]|f\d+)(?:,(?:s[1-3]|f\d+))* [a-z_]+)"
+)
+
+
+def mermaid_blocks(text: str) -> list[list[str]]:
+    return [block.splitlines() for block in re.findall(r"^```mermaid\n(.*?)^```$", text, re.S | re.M)]
+
+
+def test_mermaid_block_cannot_be_broken_out_of():
+    result = hostile_result()
+    plan = result.plans[0]
+    fms = tuple(attrs.evolve(fm, name=name) for fm, name in zip(plan.failure_modes, MERMAID_HOSTILE + HOSTILE))
+    plan = attrs.evolve(plan, failure_modes=fms)
+    text = markdown.render(attrs.evolve(result, plans=(plan,)))
+    assert text.count("```") == 2  # the fence opens once and closes once: no name closed it
+    (block,) = mermaid_blocks(text)
+    assert block[0] == "flowchart TD"
+    labels = {}
+    for line in block[1:]:
+        match = _LINE.fullmatch(line)
+        assert match, f"a line outside the grammar the diagram is made of: {line!r}"
+        if match["id"]:
+            labels[match["id"]] = re.sub(r"#(\d+);", lambda m: chr(int(m[1])), match["label"])
+    for number, fm in enumerate(fms, start=1):  # every label reads back as the name, whitespace folded
+        assert labels[f"f{number}"].startswith(" ".join(fm.name.split())[: mermaid.MAX_LABEL - 1])
+
+
+def test_mermaid_hangs_each_failure_mode_off_its_owner_and_marks_open_and_uncovered(capsys):
+    _, text, _ = run(capsys, HEAD, "--format", "markdown")
+    first = mermaid_blocks(text)[0]
+    assert '  f3["hidden_knowledge: open between feedback_process and find_and_fix, partly covered"]' in first
+    assert {"  s1 --- f3", "  f3 -.-> s2", "  f3 -.-> s3", "  class f3 open_partly"} <= set(first)
+    second = mermaid_blocks(text)[1]
+    assert '  f4["reward_tampering: uncovered"]' in second and "  s2 --- f4" in second
+    assert any(line.startswith("  class ") and line.endswith(" uncovered") and "f4" in line for line in second)
+    third = mermaid_blocks(text)[2]
+    assert '  f2["misuse: out of scope"]' in third and not any("--- f2" in line for line in third)

@@ -2,7 +2,8 @@
 
 A `CheckResult` (and optionally a `Delta`) in, one document out: the delta first (what a
 reviewer needs), then a table of plans, the worst findings (capped, each linked to its
-file and line), then one collapsible table per plan. Every string
+file and line), then one collapsible section per plan: its table and its three steps as a
+Mermaid diagram (`mermaid.py`). Every string
 that came from a user is escaped, in Markdown as in the HTML blocks (`<details>`), so a
 hostile name cannot add markup, links or images. Plan sections that would push the
 document past what a PR comment holds are left out with a note.
@@ -15,7 +16,7 @@ import re
 from urllib.parse import quote
 
 from alignment_plan.diagnostics import Diagnostic
-from alignment_plan.reporters import wording
+from alignment_plan.reporters import mermaid, wording
 from alignment_plan.reporters.text import summary_line
 from alignment_plan.results.coverage import total_of
 from alignment_plan.results.model import CheckResult, Delta, PlanDelta, PlanResult
@@ -174,6 +175,8 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
     out_of_scope = [fm for fm in plan.failure_modes if fm.out_of_scope is not None]
     if out_of_scope:
         out += [""] + [f"- {code(fm.name)} is out of scope: {escape(fm.out_of_scope)}" for fm in out_of_scope]
+    if plan.failure_modes:
+        out += ["", *mermaid.diagram(plan)]
     return out + ["", "</details>", ""]
 
 
