@@ -3,6 +3,7 @@ the gate; escaping of hostile strings in Markdown; errors that must stay one lin
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 
@@ -14,7 +15,8 @@ from conftest import ROOT
 
 from alignment_plan.cli import main
 from alignment_plan.diagnostics import Diagnostic, Severity, Span
-from alignment_plan.reporters import markdown, mermaid, report_text
+from alignment_plan.reporters import explain as explain_report
+from alignment_plan.reporters import markdown, mermaid, report_text, wording
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import CheckResult, FailureModeResult, PlanResult, TechniqueResult
 
@@ -453,3 +455,46 @@ def test_mermaid_hangs_each_failure_mode_off_its_owner_and_marks_open_and_uncove
     assert any(line.startswith("  class ") and line.endswith(" uncovered") and "f4" in line for line in second)
     third = mermaid_blocks(text)[2]
     assert '  f2["misuse: out of scope"]' in third and not any("--- f2" in line for line in third)
+
+
+# The derivation of each owner, in the Markdown and the HTML report --------------------
+
+HOSTILE_TITLE = "</pre></details><script>alert(1)</script>\n\n# heading [x](javascript:1) ``` @someone"
+
+
+def hostile_explained() -> CheckResult:
+    """The head fixtures, checked, with hostile words in every derivation's title and sources."""
+    from conftest import check_paths
+
+    from alignment_plan.checker.check import CheckOptions
+
+    result = check_paths([ROOT / HEAD], CheckOptions(threshold="research"), root=ROOT)
+    plans = tuple(
+        attrs.evolve(
+            plan,
+            failure_modes=tuple(
+                attrs.evolve(fm, explanation=attrs.evolve(fm.explanation, title=HOSTILE_TITLE, sources=(HOSTILE_TITLE,)))
+                for fm in plan.failure_modes
+            ),
+        )
+        for plan in result.plans
+    )
+    return attrs.evolve(result, plans=plans)
+
+
+def test_markdown_shows_the_derivation_of_open_and_uncovered_failure_modes_only():
+    result = hostile_explained()
+    text = markdown.render(result)
+    blocks = re.findall(r"<details><summary>why <code>(.*?)</code> is (.*?): the derivation</summary>\n\n<pre>(.*?)</pre>\n\n</details>", text, re.S)
+    expected = [
+        fm for plan in result.plans for fm in plan.failure_modes
+        if fm.owner == "operationalize" or not (fm.covered or fm.out_of_scope)
+    ]
+    assert [name for name, _, _ in blocks] == [fm.name for fm in expected] and len(expected) == 3
+    assert text.count("<pre>") == text.count("</pre>") == len(blocks)  # no title closed a block early
+    for (_, state, body), fm in zip(blocks, expected):
+        assert state == wording.STATE[wording.coverage_state(fm)]
+        assert body.startswith(f"why `{fm.name}` is owned by ")
+        assert "&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;" in body and "<" not in body
+        assert "@&#8203;someone" in body and "\n6. owner: " in body  # the numbered derivation, whole
+        assert html_module.unescape(body.replace("@&#8203;", "@")) == explain_report.render_text(fm.explanation).rstrip("\n")

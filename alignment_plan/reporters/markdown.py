@@ -2,8 +2,9 @@
 
 A `CheckResult` (and optionally a `Delta`) in, one document out: the delta first (what a
 reviewer needs), then a table of plans, the worst findings (capped, each linked to its
-file and line), then one collapsible section per plan: its table and its three steps as a
-Mermaid diagram (`mermaid.py`). Every string
+file and line), then one collapsible section per plan: its table, its three steps as a
+Mermaid diagram (`mermaid.py`), and, collapsed, the derivation of each open or uncovered
+failure mode's owner (the text `explain` prints). Every string
 that came from a user is escaped, in Markdown as in the HTML blocks (`<details>`), so a
 hostile name cannot add markup, links or images. Plan sections that would push the
 document past what a PR comment holds are left out with a note.
@@ -17,10 +18,12 @@ from urllib.parse import quote
 
 from alignment_plan.diagnostics import Diagnostic
 from alignment_plan.reporters import mermaid, wording
+from alignment_plan.reporters.explain import render_text
 from alignment_plan.reporters.text import summary_line
 from alignment_plan.results.coverage import total_of
-from alignment_plan.results.model import CheckResult, Delta, PlanDelta, PlanResult
+from alignment_plan.results.model import CheckResult, Delta, FailureModeResult, PlanDelta, PlanResult
 from alignment_plan.text import printable
+from alignment_plan.vocabulary import OPERATIONALIZE
 
 MAX_CHARS = 60_000  # a GitHub comment holds 65,536
 MAX_FINDINGS = 20  # the worst ones; the rest are counted
@@ -128,6 +131,21 @@ def delta_section(delta: Delta, precision: int) -> list[str]:
     return out
 
 
+def derivation(fm: FailureModeResult) -> list[str]:
+    """Why `fm` has its owner: the numbered derivation `explain` prints, from the result, in a
+    collapsed `<details>`. A `<pre>` HTML block runs to its `</pre>` over blank lines, and
+    its text is HTML-escaped, so no line of it can end the block or add markup."""
+    state = wording.STATE[wording.coverage_state(fm)]
+    text = _MENTION.sub("@&#8203;", html.escape(render_text(fm.explanation), quote=False).rstrip("\n"))
+    return [
+        f"<details><summary>why <code>{html.escape(fm.name)}</code> is {html.escape(state)}: the derivation</summary>",
+        "",
+        f"<pre>{text}</pre>",
+        "",
+        "</details>",
+    ]
+
+
 def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_covered: bool) -> list[str]:
     complete = plan.covered == plan.total
     summary = (
@@ -177,6 +195,9 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
         out += [""] + [f"- {code(fm.name)} is out of scope: {escape(fm.out_of_scope)}" for fm in out_of_scope]
     if plan.failure_modes:
         out += ["", *mermaid.diagram(plan)]
+    for fm in plan.failure_modes:  # only those a reviewer must act on, to keep the comment short
+        if fm.explanation is not None and (fm.owner == OPERATIONALIZE or not (fm.covered or fm.out_of_scope)):
+            out += ["", *derivation(fm)]
     return out + ["", "</details>", ""]
 
 
