@@ -189,6 +189,18 @@ def test_the_gate_compares_exact_figures_not_rounded_ones():
     assert not Coverage(2, 3).meets(66.7) and Coverage(2, 3).meets(66.6)
 
 
+def test_the_gate_fails_1999_of_2000_under_fail_under_100():
+    from alignment_plan.project.gate import coverage_gate
+
+    plan = PlanResult(
+        name="big", title="", file="big.plan", line=1, bindings=(), unbound=(), threshold="prototype",
+        failure_modes=(), techniques=(), coverage=Coverage(1999, 2000),
+    )
+    (failure,) = coverage_gate([plan], 100)
+    assert failure.message().startswith("total coverage 99.9% is below the required 100%")
+    assert coverage_gate([plan], 99.95) == () and len(coverage_gate([plan], 99.951)) == 1
+
+
 def test_gate_passes_and_fails_like_check(capsys):
     code, _, err = run(capsys, HEAD, "--fail-under", "60")
     assert code == 0 and err == ""
