@@ -480,3 +480,14 @@ def test_docs_state_the_limits_the_code_enforces():
     assert rows["Digits of a prior"] == f"{MAX_PRIOR_DIGITS} digits, exponent from -{MAX_PRIOR_EXPONENT} to {MAX_PRIOR_EXPONENT}"
     assert rows["Source quoted per finding (text, HTML)"] == f"{QUOTE_WIDTH} characters around the span"
     assert rows["Findings quoted per line (text, HTML)"] == str(QUOTES_PER_LINE)
+
+
+def test_format_diff_prints_control_characters_as_escapes(tmp_path, monkeypatch, capsys):
+    from alignment_plan.commands.format import unified_diff
+
+    before = 'use std\nfact a.b "x\x1b[31m\u202e"   \n'
+    after = 'use std\nfact a.b "x\x1b[31m\u202e"\n'
+    diff = unified_diff(before, after, "evil\x1b]0;title\x07.plan")
+    assert "\x1b" not in diff and "\u202e" not in diff and "\x07" not in diff
+    assert "\\x1b[31m\\u202e" in diff and diff.count("\n") == len(diff.splitlines())
+    assert all(not line.startswith("::") for line in diff.splitlines())
