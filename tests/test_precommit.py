@@ -1,7 +1,7 @@
-"""The pre-commit hook, run for real: `pre-commit try-repo` installs this repository into a
-fresh environment and runs `alignment-plan-check` in a scratch repository. Slow (it builds
-and installs the package), so it is marked `slow`; it still runs in CI, where a missing
-`pre-commit` is a failure rather than a skip."""
+"""The pre-commit hooks, run for real: `pre-commit try-repo` installs this repository into
+a fresh environment and runs `alignment-plan-check` or `alignment-plan-format` in a scratch
+repository. Slow (it builds and installs the package), so it is marked `slow`; it still
+runs in CI, where a missing `pre-commit` is a failure rather than a skip."""
 
 from __future__ import annotations
 
@@ -67,12 +67,12 @@ def scratch(tmp_path):
     return repo
 
 
-def try_repo(repo, tmp_path) -> subprocess.CompletedProcess:
+def try_repo(repo, tmp_path, hook: str = "alignment-plan-check") -> subprocess.CompletedProcess:
     env = clean_environment()
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "alignment-plan-check", "--all-files"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files"],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -95,13 +95,40 @@ def test_hook_passes_a_clean_plan_and_fails_a_broken_one(scratch, tmp_path):
     assert "notes.txt" not in broken.stdout
 
 
-def test_hook_definition_matches_plan_files_only():
+def test_format_hook_rewrites_a_messy_plan_and_then_passes(scratch, tmp_path):
+    plan = scratch / "plans" / "assistant.plan"
+    plan.write_text(GOOD.replace("    considers deception", "considers   deception"), encoding="utf-8")
+    messy = try_repo(scratch, tmp_path, "alignment-plan-format")
+    assert messy.returncode == 1, messy.stdout + messy.stderr
+    assert "alignment-plan format" in messy.stdout and "Failed" in messy.stdout
+    assert "files were modified by this hook" in messy.stdout
+    assert plan.read_text(encoding="utf-8") == GOOD
+    assert (scratch / "notes.txt").read_text(encoding="utf-8").startswith("not a plan")
+
+    clean = try_repo(scratch, tmp_path, "alignment-plan-format")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "Passed" in clean.stdout
+
+    (scratch / "plans" / "broken.plan").write_text(GOOD.replace("considers deception", "considers"), encoding="utf-8")
+    broken = try_repo(scratch, tmp_path, "alignment-plan-format")
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "AP001" in broken.stdout and "plans/broken.plan" in broken.stdout
+
+
+def hook(text: str, id: str) -> str:
     import re
 
-    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    assert "id: alignment-plan-check" in text
-    assert "entry: alignment-plan check" in text
-    assert "language: python" in text
-    pattern = re.search(r"^\s*files: (.+)$", text, re.MULTILINE).group(1).strip()
+    return re.search(rf"^- id: {id}\n(?:  .*\n)+", text, re.MULTILINE).group()
+
+
+@pytest.mark.parametrize("id, entry", [("alignment-plan-check", "alignment-plan check"), ("alignment-plan-format", "alignment-plan format")])
+def test_hook_definition_matches_plan_files_only(id, entry):
+    import re
+
+    definition = hook((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"), id)
+    assert f"entry: {entry}" in definition
+    assert "language: python" in definition
+    assert "args: [--force-exclude]" in definition
+    pattern = re.search(r"^\s*files: (.+)$", definition, re.MULTILINE).group(1).strip()
     assert pattern == r"\.plan$"
     assert re.search(pattern, "plans/a.plan") and not re.search(pattern, "plans/a.plan.txt")

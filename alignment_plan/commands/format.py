@@ -14,12 +14,8 @@ else 0.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from alignment_plan.text import printable
@@ -137,10 +133,13 @@ def _format_file(path: Path, shown: str, args, tally: _Tally, workspace) -> None
     elif args.check:
         print(f"would reformat: {shown}")
     else:
+        from alignment_plan.commands.console import OutputError, write_file
+
         try:
-            replace_file(path, text)
-        except OSError as error:
-            fail(f"cannot write `{shown}`: {error.strerror or error}")
+            # Through a link to the file it names: the link stays a link.
+            write_file(path.resolve(), text)
+        except OutputError as error:
+            fail(str(error))
             tally.changed.pop()
             tally.troubled += 1
 
@@ -194,20 +193,3 @@ def unified_diff(before: str, after: str, shown: str) -> str:
 def _lines(text: str) -> list[str]:
     parts = text.split("\n")
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-
-
-def replace_file(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically: a temporary file beside it, renamed over it, with
-    the old file's mode. A symbolic link is followed, so the link stays a link."""
-    target = path.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

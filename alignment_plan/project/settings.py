@@ -157,18 +157,26 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def read_table(path: Path) -> dict | None:
+def parse_toml(text: str, where: Path) -> dict:
+    """The TOML document `text` (read from `where`); raises `ConfigError`."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # a declared dependency below 3.11
         import tomli as tomllib
     try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"`{where}` is not valid TOML: {error}") from None
+
+
+def read_table(path: Path) -> dict | None:
+    try:
+        text = path.read_bytes().decode("utf-8")
     except OSError as error:
         raise ConfigError(f"cannot read `{path}`: {error.strerror or error}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         raise ConfigError(f"`{path}` is not valid TOML: {error}") from None
+    document = parse_toml(text, path)
     tool = document.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"`{path}`: `tool` must be a table")

@@ -120,6 +120,9 @@ class _Printer:
         self.depth = 0
         self.pending: _Break | None = _Break(_Blank.NEVER)  # None: the next token joins the line
         self.last_line = 0  # source line of the last token or comment printed
+        # Where a comment on the same source line as the last token goes: that token's
+        # line, until a comment on a line of its own has come between.
+        self.attach: tuple[int, _Line] | None = None
 
     def module(self, tree: nodes.Syntax) -> None:
         previous = None
@@ -163,17 +166,24 @@ class _Printer:
 
     def _block(self, opening: nodes.Token, statements, closing: nodes.Token) -> None:
         before = self._comments_before(opening)
-        header_line = self.last_line
-        empty = not statements and not (self.comments and self.comments[0].span.start() < closing.span.start())
+        header_line = self.attach[0] if self.attach else self.last_line
+        empty = (
+            not statements
+            and all(comment.span.line == header_line for comment in before)
+            and not (self.comments and self.comments[0].span.start() < closing.span.start())
+        )
         self._write(opening, "{}" if empty else "{")
         # Comments between a header and its `{` follow the `{`.
-        self.last_line = header_line
+        self.attach = (header_line, self.lines[-1])
         if not empty:
             self.depth += 1
             self.pending = _Break(_Blank.NEVER)
         for comment in before:
             self._comment(comment)
-        self.last_line = max(self.last_line, (closing if empty else opening).span.line)
+        last = closing if empty else opening
+        self.last_line = max(self.last_line, last.span.line)
+        if self.attach is not None:
+            self.attach = (last.span.line, self.attach[1])
         if empty:
             return
         for statement in statements:
@@ -209,18 +219,19 @@ class _Printer:
                 line.code += " "
         line.code += text
         self.last_line = token.span.end_line
+        self.attach = (token.span.end_line, line)
 
     def _comment(self, comment: nodes.Comment) -> None:
         text = comment.text.rstrip()
-        current = self.lines[-1] if self.lines else None
-        if comment.span.line == self.last_line and current is not None and current.comment is None:
-            current.comment = text
+        if self.attach is not None and self.attach[0] == comment.span.line and self.attach[1].comment is None:
+            self.attach[1].comment = text
             if self.pending is None:
                 self.pending = _Break(_Blank.NEVER, continuation=True)
         else:
             if self.pending is None:
                 self.pending = _Break(_Blank.NEVER, continuation=True)
             self._new_line(comment.span.line).code = text
+            self.attach = None
             continuation = self.pending.continuation
             self.pending = _Break(_Blank.NEVER if continuation else _Blank.KEEP, continuation)
         self.last_line = comment.span.line

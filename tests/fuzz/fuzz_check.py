@@ -184,8 +184,11 @@ def check_input(text: str, library: str | None = None, *, full: bool = True) -> 
     return problems
 
 
-def grammar_strategy():
-    """Hypothesis' grammar strategy for `.plan` text, tokens kept apart by spaces."""
+def grammar_strategy(separators=None, **adjust):
+    """Hypothesis' grammar strategy for `.plan` text. Each terminal is drawn from its
+    pattern (names that are no keyword, strings without escapes, comments ended by a
+    newline), passed through `adjust[TERMINAL]` when given (a function of that strategy),
+    and followed by one of `separators` (a space by default), so tokens never run together."""
     import lark
     from hypothesis import strategies as st
     from hypothesis.extra.lark import from_lark
@@ -195,21 +198,24 @@ def grammar_strategy():
     # A fresh, uncached parser: hypothesis reads the grammar object, which a parser
     # loaded from lark's cache does not keep.
     parser = lark.Lark(grammar_text(), parser="lalr", lexer="contextual")
+    separators = st.just(" ") if separators is None else separators
     literals = {t.pattern.value for t in parser.terminals if type(t.pattern).__name__ == "PatternStr"}
     keywords = literals | {"true", "false", "heuristic", "feedback_process", "find_and_fix"}
     explicit = {}
     for terminal in parser.terminals:
         if type(terminal.pattern).__name__ == "PatternStr":
-            explicit[terminal.name] = st.just(terminal.pattern.value + " ")
-            continue
-        strategy = st.from_regex(terminal.pattern.to_regexp(), fullmatch=True)
-        if terminal.name == "NAME":
-            strategy = strategy.filter(lambda x: not set(x.split(".")) & keywords)
-        elif terminal.name == "STRING":
-            strategy = strategy.filter(lambda x: "\\" not in x)
-        elif terminal.name == "COMMENT":
-            strategy = strategy.map(lambda x: x + "\n")
-        explicit[terminal.name] = strategy.map(lambda x: x + " ")
+            strategy = st.just(terminal.pattern.value)
+        else:
+            strategy = st.from_regex(terminal.pattern.to_regexp(), fullmatch=True)
+            if terminal.name == "NAME":
+                strategy = strategy.filter(lambda x: not set(x.split(".")) & keywords)
+            elif terminal.name == "STRING":
+                strategy = strategy.filter(lambda x: "\\" not in x)
+            elif terminal.name == "COMMENT":
+                strategy = strategy.map(lambda x: x + "\n")
+        if terminal.name in adjust:
+            strategy = adjust[terminal.name](strategy)
+        explicit[terminal.name] = st.tuples(strategy, separators).map("".join)
     return from_lark(parser, start="start", explicit=explicit)
 
 
