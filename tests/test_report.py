@@ -375,6 +375,19 @@ def test_markdown_stays_within_a_pr_comment(monkeypatch):
     assert re.search(r"_\d+ plan sections left out to fit a PR comment", text)
 
 
+def test_over_the_size_of_a_comment_derivations_go_before_plan_sections(monkeypatch):
+    from conftest import check_paths
+
+    result = check_paths([ROOT / "plans"], root=ROOT)
+    full = markdown.render(result)
+    assert "the derivation</summary>" in full and "left out" not in full
+    monkeypatch.setattr(markdown, "MAX_CHARS", len(full) - 1)
+    fitted = markdown.render(result)
+    assert "the derivation</summary>" not in fitted and "Derivations left out to fit a PR comment" in fitted
+    assert "plan section" not in fitted  # every plan is still there
+    assert fitted.count("```mermaid") == full.count("```mermaid")
+
+
 # Markdown findings --------------------------------------------------------------------
 
 

@@ -146,7 +146,9 @@ def derivation(fm: FailureModeResult) -> list[str]:
     ]
 
 
-def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_covered: bool) -> list[str]:
+def plan_section(
+    plan: PlanResult, precision: int, show_missing: bool, skip_covered: bool, derivations: bool = True
+) -> list[str]:
     complete = plan.covered == plan.total
     summary = (
         f"<b>{html.escape(plan.name)}</b> in <code>{html.escape(plan.file)}</code>: {plan.coverage.display(precision)} "
@@ -195,7 +197,7 @@ def plan_section(plan: PlanResult, precision: int, show_missing: bool, skip_cove
         out += [""] + [f"- {code(fm.name)} is out of scope: {escape(fm.out_of_scope)}" for fm in out_of_scope]
     if plan.failure_modes:
         out += ["", *mermaid.diagram(plan)]
-    for fm in plan.failure_modes:  # only those a reviewer must act on, to keep the comment short
+    for fm in plan.failure_modes if derivations else ():  # only those a reviewer must act on
         if fm.explanation is not None and (fm.owner == OPERATIONALIZE or not (fm.covered or fm.out_of_scope)):
             out += ["", *derivation(fm)]
     return out + ["", "</details>", ""]
@@ -235,7 +237,21 @@ def render(
         rows.append(("**TOTAL**", "", f"**{total.covered}/{total.total}**", f"**{total.display(precision)}**"))
         head += table(("Plan", "File", "Covered", "Cover"), rows, "llrr") + [""]
     head += findings_section(result)
-    sections = [plan_section(p, precision, show_missing, skip_covered) for p in result.plans]
+    text, kept, sections = _fit(head, result, precision, show_missing, skip_covered, derivations=True)
+    if kept < len(sections):
+        # Over a comment's size: the derivations go first (`explain` and the HTML report have
+        # them), plan sections only when that is not enough.
+        text, kept, sections = _fit(head, result, precision, show_missing, skip_covered, derivations=False)
+        text += "\n_Derivations left out to fit a PR comment; `alignment-plan explain` and the HTML report show them._\n"
+    if kept < len(sections):
+        left = len(sections) - kept
+        text += f"\n_{left} plan section{'s' if left != 1 else ''} left out to fit a PR comment; the HTML or JSON report has them._\n"
+    return text.rstrip("\n") + "\n"
+
+
+def _fit(head, result, precision, show_missing, skip_covered, derivations):
+    """The head and as many whole plan sections as fit in `MAX_CHARS`."""
+    sections = [plan_section(p, precision, show_missing, skip_covered, derivations) for p in result.plans]
     text = "\n".join(head)
     kept = 0
     for section in sections:
@@ -244,7 +260,4 @@ def render(
             break
         text += addition
         kept += 1
-    if kept < len(sections):
-        left = len(sections) - kept
-        text += f"\n_{left} plan section{'s' if left != 1 else ''} left out to fit a PR comment; the HTML or JSON report has them._\n"
-    return text.rstrip("\n") + "\n"
+    return text, kept, sections
