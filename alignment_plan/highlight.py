@@ -42,7 +42,7 @@ class PlanLexer(RegexLexer):
                     "heuristic", "prior"), *_ALONE), Keyword.Declaration),
             (words(STEPS, *_ALONE), Keyword.Reserved),
             (words(("addresses", "fixes", "evidence", "considers", "out_of_scope", "assume", "source", "label",
-                    "refines", "when", "as", "status"), *_ALONE), Keyword),
+                    "refines", "when", "as", "status", "because", "backs_up", "feedback_source"), *_ALONE), Keyword),
             (words(("true", "false"), *_ALONE), Keyword.Constant),
             (words(("and", "or", "not"), *_ALONE), Operator.Word),
             (r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?", Number),

@@ -17,7 +17,9 @@ NO_OWNER = "none"
 
 # Technique statuses, least mature first; coverage counts those at or above a threshold.
 STATUSES = ("research", "prototype", "deployed", "validated")
-DEFAULT_THRESHOLD = "research"
+# By default an untested idea (`research`, or no status) covers nothing: a technique counts
+# from `prototype` on, once something has been built and tried. `--min-status` chooses.
+DEFAULT_THRESHOLD = "prototype"
 
 # What a step-3 technique changes when it fixes a bad behaviour.
 FIX_KINDS = ("training_data", "architecture", "inductive_bias")

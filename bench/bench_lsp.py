@@ -134,9 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(first, indent=2))
 
     # Edits: each one a full-text change, so the sample does not depend on the edit's size.
-    stakes = position_of(text, "stakes = high", offset=len("stakes = high"))
+    binding = position_of(text, "good_feedback = outcomes", offset=len("good_feedback = outcomes"))
     lines = text.split("\n")
-    lines[stakes["line"]] += "\n        assume hidden_knowledge: training.output_good = false"
+    lines[binding["line"]] += "\n        assume hidden_knowledge: training.output_good = false"
     edited = "\n".join(lines)
     cpu, wall = [], []
     for version in range(2, args.repeat + 2):

@@ -12,13 +12,10 @@ import pytest
 
 from alignment_plan.text import split_lines
 from conftest import check_paths
-from alignment_plan.analysis.scenarios import (
-    MAX_REFINEMENT_DEPTH,
-    analyze_scenarios,
-    check_labels,
-    definition_combinations,
-    scenario_stories,
-)
+from alignment_plan.analysis.scenarios import analyze_scenarios
+from alignment_plan.analysis.scenarios.labels import check_labels
+from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, scenario_stories
+from alignment_plan.analysis.scenarios.tables import definition_combinations
 from alignment_plan.cli import main
 from alignment_plan.reporters import classification as report
 from alignment_plan.analysis.resolver import Workspace, resolve
@@ -76,7 +73,7 @@ def test_golden_table_ambiguous_cells_name_their_deciding_fact(quiz):
 def test_quiz_table_has_every_lens_definition_and_reading(quiz):
     # generalization x 4 definitions, objective x 2, root_cause, two heuristics; both readings.
     for scenario in quiz.scenarios:
-        assert len(scenario.verdicts) == (4 + 2 + 1 + 1 + 1) * 2
+        assert len(scenario.verdicts) == (5 + 2 + 1 + 1 + 1) * 2
         assert {v.reading for v in scenario.verdicts} == {"open", "closed"}
 
 
@@ -242,7 +239,7 @@ def test_combinations_cover_every_definition_of_every_used_slot(tmp_path):
     scope = scope_of(tmp_path, "use std\n")
     count = {name: len(definition_combinations(scope, lens)) for name, lens in scope.lenses.items()}
     assert count == {
-        "generalization": 4,
+        "generalization": 5,
         "objective": 2,
         "root_cause": 1,
         "training_vs_model": 1,

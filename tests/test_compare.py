@@ -15,16 +15,18 @@ from alignment_plan.reporters import json_report
 from alignment_plan.results.model import OwnerReason
 
 FIXTURES = ROOT / "tests" / "fixtures" / "report"
+# The fixtures' techniques are mostly `research`: count them, to compare what they describe.
+RESEARCH = Options(threshold="research")
 
 
 @pytest.fixture(scope="module")
 def head():
-    return check_paths([FIXTURES / "head"], root=ROOT)
+    return check_paths([FIXTURES / "head"], RESEARCH, root=ROOT)
 
 
 @pytest.fixture(scope="module")
 def base_document():
-    return json.loads(json_report.render(check_paths([FIXTURES / "base"], root=ROOT)))
+    return json.loads(json_report.render(check_paths([FIXTURES / "base"], RESEARCH, root=ROOT)))
 
 
 def delta_of(document, result):
@@ -155,3 +157,32 @@ def test_compare_text_reads_version_and_rejects_bad_shapes(head):
         parse_base('{"plans": [{"name": "p", "bindings": {"good_feedback": 1}, "failure_modes": []}]}')
     with pytest.raises(BaseReportError, match="not JSON"):
         parse_base("{")
+
+
+def test_an_owner_change_never_reads_the_same_on_both_sides(head):
+    """Only the deciding facts of an open owner changed: the delta says which."""
+    from alignment_plan.reporters import wording
+
+    document = json.loads(json_report.render(head))
+    plan = next(p for p in document["plans"] if p["name"] == "pull_request_assistant")
+    hidden = next(fm for fm in plan["failure_modes"] if fm["name"] == "hidden_knowledge")
+    assert hidden["owner"] == "operationalize"
+    hidden["depends_on"] = ["training.output_good", "training.right_reasons"]
+    items = wording.plan_delta_items(plan_of(delta_of(document, head), "pull_request_assistant"))
+    (owner,) = [item for item in items if item.kind == "owner"]
+    before, after = owner.body.split(" -> ")
+    assert before != after
+    assert "deciding: training.output_good, training.right_reasons" in before
+    assert after.endswith("deciding: training.output_good")
+
+
+def test_coverage_by_status_is_compared(head):
+    document = json.loads(json_report.render(head))
+    plan = next(p for p in document["plans"] if p["name"] == "pull_request_assistant")
+    plan["coverage"]["by_status"]["validated"]["covered"] += 1
+    delta = plan_of(delta_of(document, head), "pull_request_assistant")
+    assert delta.change == "changed"
+    from alignment_plan.reporters import wording
+
+    (item,) = [i for i in wording.plan_delta_items(delta) if i.kind == "by_status"]
+    assert item.body.startswith("validated 1/")

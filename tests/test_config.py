@@ -26,7 +26,7 @@ def concise(capsys) -> list[str]:
 def test_defaults_without_a_configuration(project):
     settings = load_settings(project)
     assert settings.config_file is None
-    assert settings.format == "text" and settings.min_status == "research"
+    assert settings.format == "text" and settings.min_status == "prototype"
     assert set(settings.sources.values()) == {"default"}
 
 
@@ -186,7 +186,7 @@ def test_config_command_prints_values_and_sources(project, capsys, monkeypatch):
     assert table["ignore"] == '["AP308"]  # pyproject.toml [tool.alignment-plan]'
     assert table["fail-under"] == "75.0  # pyproject.toml [tool.alignment-plan]"
     assert table["select"] == '["AP3"]  # command line'
-    assert table["min-status"] == '"research"  # default'
+    assert table["min-status"] == '"prototype"  # default'
     assert table["baseline"] == "(not set)  # default"
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["config", "--output-format", "json"]) == 0

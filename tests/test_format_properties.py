@@ -32,7 +32,10 @@ POSITIONS = frozenset({"line", "column", "end_line", "end_column"})
 
 
 def without_spans(value):
-    """A node as nested tuples, every span left out."""
+    """A node as nested tuples, every span left out (a span that marks a keyword's presence,
+    such as `feedback_source`, becomes `True`)."""
+    if isinstance(value, Span):
+        return True
     if attrs.has(type(value)):
         return (type(value).__name__,) + tuple(
             (field.name, without_spans(getattr(value, field.name)))

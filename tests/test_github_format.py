@@ -95,7 +95,10 @@ def test_annotations_are_grouped_per_file_with_positions():
         if line.startswith("::group::"):
             current = line.removeprefix("::group::").rsplit(" (", 1)[0]
         elif line.startswith(("::error", "::warning", "::notice")):
-            _, properties, _ = parse(line)
+            _, properties, message = parse(line)
+            if "file" not in properties:
+                assert "annotations of each severity" in message  # the cap's notice names no file
+                continue
             assert properties["file"] == current
             assert {"line", "endLine", "col", "endColumn"} <= set(properties)
     severities = {parse(l)[0] for l in lines if l.startswith(("::error ", "::warning ", "::notice "))}

@@ -192,7 +192,7 @@ def test_a_prior_with_a_huge_exponent_or_too_many_digits_is_refused(repo, capsys
 def test_priors_within_the_limits_keep_their_exact_value():
     from fractions import Fraction
 
-    from alignment_plan.analysis.scenarios import probability
+    from alignment_plan.analysis.scenarios.stories import probability
 
     assert probability("0.25") == Fraction(1, 4)
     assert probability("25e-2") == Fraction(1, 4)
@@ -230,7 +230,7 @@ def test_a_plan_past_the_diagram_budget_is_an_error_that_names_the_limit(repo, c
 
 
 def test_a_refines_chain_past_the_limit_inherits_nothing_and_says_so(repo, capsys):
-    from alignment_plan.analysis.scenarios import MAX_REFINEMENT_DEPTH
+    from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH
 
     lines = ['fact f "t"', 'scenario s0 "t" { f = true }']
     lines += [f'scenario s{i} "t" refines s{i - 1} {{ }}' for i in range(1, MAX_REFINEMENT_DEPTH + 5)]
@@ -460,12 +460,8 @@ def test_tool_that_is_not_a_table_is_a_configuration_error(repo, capsys):
 def test_docs_state_the_limits_the_code_enforces():
     from alignment_plan.analysis.logic import MAX_DIAGRAM_STEPS
     from alignment_plan.analysis.resolver import MAX_IMPORT_DEPTH
-    from alignment_plan.analysis.scenarios import (
-        MAX_DEFINITION_COMBINATIONS,
-        MAX_PRIOR_DIGITS,
-        MAX_PRIOR_EXPONENT,
-        MAX_REFINEMENT_DEPTH,
-    )
+    from alignment_plan.analysis.scenarios.stories import MAX_PRIOR_DIGITS, MAX_PRIOR_EXPONENT, MAX_REFINEMENT_DEPTH
+    from alignment_plan.analysis.scenarios.tables import MAX_DEFINITION_COMBINATIONS
     from alignment_plan.paths import MAX_SOURCE_BYTES, byte_size
     from alignment_plan.syntax.parser import MAX_NESTING
     from alignment_plan.text import QUOTE_WIDTH, QUOTES_PER_LINE
@@ -484,3 +480,14 @@ def test_docs_state_the_limits_the_code_enforces():
     assert rows["Digits of a prior"] == f"{MAX_PRIOR_DIGITS} digits, exponent from -{MAX_PRIOR_EXPONENT} to {MAX_PRIOR_EXPONENT}"
     assert rows["Source quoted per finding (text, HTML)"] == f"{QUOTE_WIDTH} characters around the span"
     assert rows["Findings quoted per line (text, HTML)"] == str(QUOTES_PER_LINE)
+
+
+def test_format_diff_prints_control_characters_as_escapes(tmp_path, monkeypatch, capsys):
+    from alignment_plan.commands.format import unified_diff
+
+    before = 'use std\nfact a.b "x\x1b[31m\u202e"   \n'
+    after = 'use std\nfact a.b "x\x1b[31m\u202e"\n'
+    diff = unified_diff(before, after, "evil\x1b]0;title\x07.plan")
+    assert "\x1b" not in diff and "\u202e" not in diff and "\x07" not in diff
+    assert "\\x1b[31m\\u202e" in diff and diff.count("\n") == len(diff.splitlines())
+    assert all(not line.startswith("::") for line in diff.splitlines())

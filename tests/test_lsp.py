@@ -98,8 +98,8 @@ def found(diagnostics) -> list[tuple[int, str]]:
 
 async def test_open_publishes_the_findings_of_check(client: LanguageClient):
     diagnostics = await open_plan(client)
-    # The plan's header says what `check` finds: AP302 at line 32, AP301 and AP305 at 44.
-    assert found(diagnostics) == [(32, "AP302"), (44, "AP301"), (44, "AP305")]
+    # The plan's header says what `check` finds: AP302 at line 30, AP301 and AP305 at 42.
+    assert found(diagnostics) == [(30, "AP302"), (42, "AP301"), (42, "AP305")]
     by_code = {d.code: d for d in diagnostics}
     uncovered = by_code["AP301"]
     assert uncovered.severity == types.DiagnosticSeverity.Warning
@@ -122,15 +122,15 @@ async def test_related_locations_point_into_the_other_declaration(client: Langua
 
 async def test_an_edit_is_checked_again(client: LanguageClient):
     await open_plan(client)
-    end_of_stakes = at("stakes = high", offset=len("stakes = high"))
-    after = await edit(client, end_of_stakes, end_of_stakes, "\n        assume hidden_knowledge: training.output_good = false")
+    end_of_binding = at("good_feedback = outcomes", offset=len("good_feedback = outcomes"))
+    after = await edit(client, end_of_binding, end_of_binding, "\n        assume hidden_knowledge: training.output_good = false")
     # Settled as bad feedback, hidden_knowledge belongs to feedback_process, where
     # code_review covers it: the open-owner findings are gone, and lines below moved by one.
-    assert found(after) == [(33, "AP302")]
+    assert found(after) == [(31, "AP302")]
     line = at("deception").line + 1  # one line further down now
     start, end = types.Position(line=line, character=at("deception").character), at("deception", 1, len("deception"))
     broken = await edit(client, start, types.Position(line=line, character=end.character), "deceptoin", version=3)
-    assert (33, "AP102") in found(broken)
+    assert (31, "AP102") in found(broken)
     typo = next(d for d in broken if d.code == "AP102")
     assert "did you mean `deception`?" in typo.message
 
@@ -142,9 +142,9 @@ async def hover_text(client: LanguageClient, position: types.Position) -> str:
 
 async def test_hover_shows_meaning_and_source(client: LanguageClient):
     await open_plan(client)
-    end_of_stakes = at("stakes = high", offset=len("stakes = high"))
-    await edit(client, end_of_stakes, end_of_stakes, "\n        assume hidden_knowledge: training.output_good = false")
-    text = await hover_text(client, types.Position(line=LINES.index("        stakes = high") + 1, character=45))
+    end_of_binding = at("good_feedback = outcomes", offset=len("good_feedback = outcomes"))
+    await edit(client, end_of_binding, end_of_binding, "\n        assume hidden_knowledge: training.output_good = false")
+    text = await hover_text(client, types.Position(line=LINES.index("        good_feedback = outcomes") + 1, character=45))
     assert "**fact** `training.output_good`" in text
     assert "The output was actually good by the designers' intent." in text
     assert "source: Shah 2023, Categorizing failures as outer or inner misalignment is often confused" in text
@@ -184,7 +184,7 @@ async def test_references_span_std_and_the_project(client: LanguageClient):
     files = {location.uri.rsplit("/", 1)[1] for location in locations}
     assert {"std.plan", PLAN.name, "pull_request_assistant_reasons.plan"} <= files
     here = sorted(location.range.start.line + 1 for location in locations if location.uri == URI)
-    assert here == [32, 38, 44]
+    assert here == [30, 36, 42]
 
 
 async def test_outline_holds_plans_steps_and_techniques(client: LanguageClient):
@@ -211,7 +211,7 @@ async def test_completion_after_a_slot_binding_offers_its_definitions(client: La
     start = at("outcomes")
     await edit(client, start, at("outcomes", offset=len("outcomes")), "")
     items = await complete(client, start)
-    assert sorted(item.label for item in items) == ["informed", "outcomes", "reasons", "verifier"]
+    assert sorted(item.label for item in items) == ["informed", "outcomes", "reasons", "reasons_informed", "verifier"]
     assert all(item.kind == types.CompletionItemKind.Function for item in items)
 
 
@@ -222,11 +222,11 @@ async def test_completion_offers_failure_modes_after_addresses_and_keywords_by_b
     assert {"deception", "hidden_knowledge", "sycophancy"} <= labels and "training.output_good" not in labels
     in_technique = at("fixes training_data")
     labels = {item.label for item in await complete(client, in_technique)}
-    assert labels == {"addresses", "status", "evidence", "fixes"}
+    assert labels == {"addresses", "status", "evidence", "fixes", "backs_up", "feedback_source"}
     # A partial dotted name is replaced whole.
-    line = LINES.index("        stakes = high")
+    line = LINES.index("        good_feedback = outcomes")
     typed = "\n        assume hidden_knowledge: training.out"
-    await edit(client, types.Position(line=line, character=21), types.Position(line=line, character=21), typed)
+    await edit(client, types.Position(line=line, character=32), types.Position(line=line, character=32), typed)
     items = await complete(client, types.Position(line=line + 1, character=len(typed) - 1))
     output_good = next(item for item in items if item.label == "training.output_good")
     assert output_good.text_edit.range.start.character == len("        assume hidden_knowledge: ")

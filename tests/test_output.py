@@ -50,7 +50,7 @@ def test_json_has_the_fields_the_issue_names():
     assert {"code", "rule", "severity", "message", "file", "line", "column", "end_line", "end_column"} <= set(diagnostic)
     plan = document["plans"][0]
     assert {"name", "file", "bindings", "coverage", "failure_modes"} <= set(plan)
-    assert set(plan["coverage"]) == {"covered", "total", "percent"}
+    assert set(plan["coverage"]) == {"covered", "total", "percent", "by_status"}
     fm = plan["failure_modes"][0]
     assert {"name", "owner", "possible_owners", "depends_on", "covered", "covered_by"} <= set(fm)
 

@@ -20,8 +20,6 @@ use std
 plan assistant "Assistant" {
     operationalize {
         good_feedback = reasons
-        counterfactual = idealized_evaluator
-        stakes = high
     }
     feedback_process {
         technique audit "Interpretability audit" {

@@ -19,7 +19,7 @@ from conftest import check_paths
 from alignment_plan.diagnostics import Span
 from alignment_plan.reporters import json_report
 from alignment_plan.analysis.resolver import Scope
-from alignment_plan.analysis.semantics import NONE, Evaluator, kleene_verdict
+from alignment_plan.analysis.verdicts import Evaluator, NONE, kleene_verdict
 from alignment_plan.syntax.parser import parse_module
 from conftest import ROOT
 from fuzz.fuzz_check import grammar_strategy

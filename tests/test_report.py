@@ -3,16 +3,20 @@ the gate; escaping of hostile strings in Markdown; errors that must stay one lin
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 
+import attrs
 import jsonschema
 import pytest
 import referencing
 from conftest import ROOT
 
 from alignment_plan.cli import main
-from alignment_plan.reporters import markdown, report_text
+from alignment_plan.diagnostics import Diagnostic, Severity, Span
+from alignment_plan.reporters import explain as explain_report
+from alignment_plan.reporters import markdown, mermaid, report_text, wording
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import CheckResult, FailureModeResult, PlanResult, TechniqueResult
 
@@ -28,7 +32,9 @@ def _at_root(monkeypatch):
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(["report", "--isolated", *argv])
+    # The fixtures' techniques are mostly `research` (base.json was written counting them):
+    # count them, so the reports compare what the fixtures describe.
+    code = main(["report", "--isolated", "--min-status", "research", *argv])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -98,7 +104,7 @@ def test_json_is_the_check_document_plus_what_the_report_adds(capsys):
     jsonschema.validate(document, check)  # a report is still a valid check document
     support = next(p for p in document["plans"] if p["name"] == "support_bot")
     assert support["assumptions"] == [
-        {"failure_mode": "hidden_knowledge", "fact": "training.output_good", "value": True, "line": 39}
+        {"failure_mode": "hidden_knowledge", "fact": "training.output_good", "value": True, "line": 39, "because": None, "evidence": []}
     ]
     assert support["lens_slots"] == ["good_feedback"]
     injection = next(fm for fm in support["failure_modes"] if fm["name"] == "prompt_injection")
@@ -181,6 +187,18 @@ def test_the_gate_compares_exact_figures_not_rounded_ones():
     assert not Coverage(1999, 2000).meets(100) and Coverage(2000, 2000).meets(100)
     assert Coverage(999, 1000).meets(99.9) and not Coverage(998, 1000).meets(99.9)
     assert not Coverage(2, 3).meets(66.7) and Coverage(2, 3).meets(66.6)
+
+
+def test_the_gate_fails_1999_of_2000_under_fail_under_100():
+    from alignment_plan.project.gate import coverage_gate
+
+    plan = PlanResult(
+        name="big", title="", file="big.plan", line=1, bindings=(), unbound=(), threshold="prototype",
+        failure_modes=(), techniques=(), coverage=Coverage(1999, 2000),
+    )
+    (failure,) = coverage_gate([plan], 100)
+    assert failure.message().startswith("total coverage 99.9% is below the required 100%")
+    assert coverage_gate([plan], 99.95) == () and len(coverage_gate([plan], 99.951)) == 1
 
 
 def test_gate_passes_and_fails_like_check(capsys):
@@ -355,3 +373,153 @@ def test_markdown_stays_within_a_pr_comment(monkeypatch):
     text = markdown.render(many)
     assert len(text) <= 2500 + 200
     assert re.search(r"_\d+ plan sections left out to fit a PR comment", text)
+
+
+def test_over_the_size_of_a_comment_derivations_go_before_plan_sections(monkeypatch):
+    from conftest import check_paths
+
+    result = check_paths([ROOT / "plans"], root=ROOT)
+    full = markdown.render(result)
+    assert "the derivation</summary>" in full and "left out" not in full
+    monkeypatch.setattr(markdown, "MAX_CHARS", len(full) - 1)
+    fitted = markdown.render(result)
+    assert "the derivation</summary>" not in fitted and "Derivations left out to fit a PR comment" in fitted
+    assert "plan section" not in fitted  # every plan is still there
+    assert fitted.count("```mermaid") == full.count("```mermaid")
+
+
+# Markdown findings --------------------------------------------------------------------
+
+
+def finding(severity: Severity, file: str, line: int, message: str = "failure mode `x` is not covered") -> Diagnostic:
+    return Diagnostic("AP301", "uncovered-failure-mode", severity, message, Span(file, line, 1, line, 2))
+
+
+def test_markdown_lists_the_worst_findings_first_each_linked_to_its_line():
+    found = [finding(Severity.INFO, "a.plan", n) for n in range(1, 16)]
+    found += [finding(Severity.WARNING, "b.plan", 9), finding(Severity.WARNING, "a.plan", 30)]
+    found += [finding(Severity.ERROR, "z.plan", 2), finding(Severity.INFO, "a.plan", 0)]
+    found += [finding(Severity.WARNING, "a.plan", 4), finding(Severity.INFO, "/elsewhere/c.plan", 3)]
+    found += [finding(Severity.INFO, "../up.plan", 5)]
+    text = markdown.render(CheckResult(files=("a.plan",), diagnostics=tuple(found), plans=(), rules=()))
+    items = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(items) == markdown.MAX_FINDINGS + 1 and items[-1] == "- and 2 more: the text, JSON or HTML report lists them all"
+    locations = [re.search(r"· (.*)$", item).group(1) for item in items[:-1]]
+    assert locations[:4] == [
+        "[z.plan:2](z.plan#L2)", "[a.plan:4](a.plan#L4)", "[a.plan:30](a.plan#L30)", "[b.plan:9](b.plan#L9)"
+    ]
+    assert locations[4:6] == ["../up.plan:5", "/elsewhere/c.plan:3"]  # outside the repository: no link
+    assert locations[6:] == [f"[a.plan:{n}](a.plan#L{n})" for n in range(0, 14)]
+    assert "## Findings (22)" in text and "`x`" in items[0] and items[0].startswith("- ⛔ **error** `AP301`")
+
+
+def test_markdown_findings_escape_hostile_messages_and_paths():
+    found = tuple(finding(Severity.WARNING, text, 1, f"{text} `{text.replace('`', '')}` {text}") for text in HOSTILE)
+    text = markdown.render(CheckResult(files=(), diagnostics=found, plans=(), rules=()))
+    items = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(items) == len(HOSTILE)
+    for item in items:
+        message, link = item.rsplit(" · ", 1)
+        message = re.sub(r"`[^`]*`", "", message)  # code spans render their text as is
+        assert "](" not in message.replace("\\](", "").replace("\\]\\(", "")  # no live link or image
+        assert not re.search(r"(?<!\\)<", message)  # no tag
+        label, target = re.fullmatch(r"\[(.*)\]\(([^()\s<>]*)\)", link).groups()  # one link, quoted target
+        assert re.fullmatch(r"[A-Za-z0-9%/._~-]*#L1", target)
+    assert "\\<script\\>" in text and "%3Cscript%3E%3C/script%3E#L1" not in text  # that path climbs out: no link
+
+
+# Markdown: the three steps as a Mermaid diagram ---------------------------------------
+
+MERMAID_HOSTILE = [
+    'quote " and "]; click f1 "javascript:alert(1)"',
+    "bracket ] [ ( ) { } > <",
+    "edge --> s1 --- f9 -.-> s3",
+    "new\nline\n```\n# heading",
+    "back`tick` ``` and %%{init: {'theme': 'dark'}}%%",
+    "entity #quot; #35; &amp; @someone",
+]
+_LINE = re.compile(
+    r'  (?:(?P<id>s[1-3]|f\d+)\["(?P<label>[A-Za-z0-9 _.,:#;]*)"\]'
+    r"|s1 --> s2 --> s3"
+    r"|(?:s[1-3]|f\d+) (?:---|-\.->) (?:s[1-3]|f\d+)"
+    r"|classDef [a-z_]+ [a-z:#0-9,\- ]+"
+    r"|class (?:s[1-3]|f\d+)(?:,(?:s[1-3]|f\d+))* [a-z_]+)"
+)
+
+
+def mermaid_blocks(text: str) -> list[list[str]]:
+    return [block.splitlines() for block in re.findall(r"^```mermaid\n(.*?)^```$", text, re.S | re.M)]
+
+
+def test_mermaid_block_cannot_be_broken_out_of():
+    result = hostile_result()
+    plan = result.plans[0]
+    fms = tuple(attrs.evolve(fm, name=name) for fm, name in zip(plan.failure_modes, MERMAID_HOSTILE + HOSTILE))
+    plan = attrs.evolve(plan, failure_modes=fms)
+    text = markdown.render(attrs.evolve(result, plans=(plan,)))
+    assert text.count("```") == 2  # the fence opens once and closes once: no name closed it
+    (block,) = mermaid_blocks(text)
+    assert block[0] == "flowchart TD"
+    labels = {}
+    for line in block[1:]:
+        match = _LINE.fullmatch(line)
+        assert match, f"a line outside the grammar the diagram is made of: {line!r}"
+        if match["id"]:
+            labels[match["id"]] = re.sub(r"#(\d+);", lambda m: chr(int(m[1])), match["label"])
+    for number, fm in enumerate(fms, start=1):  # every label reads back as the name, whitespace folded
+        assert labels[f"f{number}"].startswith(" ".join(fm.name.split())[: mermaid.MAX_LABEL - 1])
+
+
+def test_mermaid_hangs_each_failure_mode_off_its_owner_and_marks_open_and_uncovered(capsys):
+    _, text, _ = run(capsys, HEAD, "--format", "markdown")
+    first = mermaid_blocks(text)[0]
+    assert '  f3["hidden_knowledge: open between feedback_process and find_and_fix, partly covered"]' in first
+    assert {"  s1 --- f3", "  f3 -.-> s2", "  f3 -.-> s3", "  class f3 open_partly"} <= set(first)
+    second = mermaid_blocks(text)[1]
+    assert '  f4["reward_tampering: uncovered"]' in second and "  s2 --- f4" in second
+    assert any(line.startswith("  class ") and line.endswith(" uncovered") and "f4" in line for line in second)
+    third = mermaid_blocks(text)[2]
+    assert '  f2["misuse: out of scope"]' in third and not any("--- f2" in line for line in third)
+
+
+# The derivation of each owner, in the Markdown and the HTML report --------------------
+
+HOSTILE_TITLE = "</pre></details><script>alert(1)</script>\n\n# heading [x](javascript:1) ``` @someone"
+
+
+def hostile_explained() -> CheckResult:
+    """The head fixtures, checked, with hostile words in every derivation's title and sources."""
+    from conftest import check_paths
+
+    from alignment_plan.checker.check import CheckOptions
+
+    result = check_paths([ROOT / HEAD], CheckOptions(threshold="research"), root=ROOT)
+    plans = tuple(
+        attrs.evolve(
+            plan,
+            failure_modes=tuple(
+                attrs.evolve(fm, explanation=attrs.evolve(fm.explanation, title=HOSTILE_TITLE, sources=(HOSTILE_TITLE,)))
+                for fm in plan.failure_modes
+            ),
+        )
+        for plan in result.plans
+    )
+    return attrs.evolve(result, plans=plans)
+
+
+def test_markdown_shows_the_derivation_of_open_and_uncovered_failure_modes_only():
+    result = hostile_explained()
+    text = markdown.render(result)
+    blocks = re.findall(r"<details><summary>why <code>(.*?)</code> is (.*?): the derivation</summary>\n\n<pre>(.*?)</pre>\n\n</details>", text, re.S)
+    expected = [
+        fm for plan in result.plans for fm in plan.failure_modes
+        if fm.owner == "operationalize" or not (fm.covered or fm.out_of_scope)
+    ]
+    assert [name for name, _, _ in blocks] == [fm.name for fm in expected] and len(expected) == 3
+    assert text.count("<pre>") == text.count("</pre>") == len(blocks)  # no title closed a block early
+    for (_, state, body), fm in zip(blocks, expected):
+        assert state == wording.STATE[wording.coverage_state(fm)]
+        assert body.startswith(f"why `{fm.name}` is owned by ")
+        assert "&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;" in body and "<" not in body
+        assert "@&#8203;someone" in body and "\n6. owner: " in body  # the numbered derivation, whole
+        assert html_module.unescape(body.replace("@&#8203;", "@")) == explain_report.render_text(fm.explanation).rstrip("\n")

@@ -7,6 +7,7 @@ instead. Screenshots go to `test-artifacts/` at the repository root.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -15,13 +16,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_report import hostile_result
+from test_report import hostile_explained, hostile_result
 
 from alignment_plan.checker.check import CheckOptions as Options
 from conftest import check_paths
 from alignment_plan.cli import main
 from alignment_plan.project.compare import compare_text
 from alignment_plan.reporters import html as html_report
+from alignment_plan.reporters.explain import render_text
 from alignment_plan.reporters.html.findings import plan_findings
 from alignment_plan.results.model import CheckResult, ScenarioResult, VerdictResult
 
@@ -42,7 +44,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def head() -> CheckResult:
-    return check_paths([FIXTURES / "head"], root=ROOT)
+    return check_paths([FIXTURES / "head"], Options(threshold="research"), root=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +58,8 @@ def site(head, tmp_path_factory) -> Path:
             [
                 "report",
                 "--isolated",
+                "--min-status",
+                "research",
                 "--format",
                 "html",
                 "-d",
@@ -90,6 +94,8 @@ class Elements(HTMLParser):
 # Without a browser -------------------------------------------------------------------
 
 SITE_TAGS = {
+    "details",
+    "summary",
     "html",
     "head",
     "meta",
@@ -179,6 +185,22 @@ def test_hostile_names_everywhere_stay_text():
                 if key == "href":
                     assert re.fullmatch(r"[A-Za-z0-9_.-]*(#[A-Za-z0-9_-]+)?", value), value
         assert "<script>alert(1)</script>" in "".join(parsed.text)
+
+
+def test_plan_pages_show_each_owners_derivation_escaped():
+    result = hostile_explained()
+    pages = html_report.render_site(result)
+    for plan, name in zip(result.plans, (n for n in pages if n.startswith("plan-"))):
+        text = pages[name]
+        parsed = Elements(text)
+        assert {tag for tag, _ in parsed.tags} <= SITE_TAGS and "<script>" not in text
+        shown = re.findall(r'<details class="derivation" id="([^"]+)"( open)?><summary>.*?</summary><pre tabindex="0">(.*?)</pre></details>', text, re.S)
+        assert len(shown) == len(plan.failure_modes)
+        for (ident, opened, body), fm in zip(shown, plan.failure_modes):
+            assert html.unescape(body) == render_text(fm.explanation)  # the derivation explain prints, whole
+            assert "&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;" in body
+            unsettled = fm.owner == "operationalize" or not (fm.covered or fm.out_of_scope)
+            assert bool(opened) == unsettled and ident.endswith("-why")
 
 
 def test_internal_links_and_ids_resolve_without_a_browser(site):

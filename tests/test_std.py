@@ -7,7 +7,6 @@ import pytest
 
 from alignment_plan.syntax import nodes
 from alignment_plan.analysis.resolver import Workspace, resolve
-from alignment_plan.analysis.semantics import Evaluator
 from conftest import ROOT
 
 
@@ -29,10 +28,15 @@ def test_required_vocabulary(std):
         "bad_action", "novel", "approved", "judged_good", "reward_error", "inductive_bias",
     } <= facts
     assert "story.mentions_cognition" in std.facts
-    assert {"outcomes", "reasons", "informed", "verifier"} <= {n for s, n in std.definitions if s == "good_feedback"}
+    assert {"outcomes", "reasons", "informed", "reasons_informed", "verifier"} <= {n for s, n in std.definitions if s == "good_feedback"}
     assert {"physical_process", "idealized_evaluator"} <= {n for s, n in std.definitions if s == "counterfactual"}
     assert {"good_feedback", "counterfactual", "split", "boundary", "stakes"} <= set(std.slots)
     assert {"deception", "distribution_shift", "hidden_knowledge", "specification_gaming"} <= set(std.failure_modes)
+    # What plans of real labs need beyond the essay (issue: answers a reviewer can trust).
+    assert {
+        "sandbagging", "reward_model_overoptimization", "auto_induced_distribution_shift",
+        "oversight_collusion", "gradient_hacking", "jailbreak",
+    } <= set(std.failure_modes)
     assert {"generalization", "objective", "root_cause"} <= {n for n, l in std.lenses.items() if not l.heuristic}
     assert {"training_vs_model", "deception_vs_other"} <= {n for n, l in std.lenses.items() if l.heuristic}
 
@@ -45,38 +49,7 @@ def test_every_entry_has_a_meaning_and_a_source(std):
             assert decl.sources, f"{decl.name.text} has no source"
 
 
-OWNERS = {
-    # (definition of good_feedback, failure mode): owners over the completions
-    ("outcomes", "deception"): ("find_and_fix",),
-    ("reasons", "deception"): ("feedback_process",),
-    ("outcomes", "distribution_shift"): ("find_and_fix",),
-    ("reasons", "distribution_shift"): ("find_and_fix",),
-    ("outcomes", "hidden_knowledge"): ("feedback_process", "find_and_fix"),
-    ("informed", "hidden_knowledge"): ("feedback_process",),
-    ("outcomes", "specification_gaming"): ("feedback_process",),
-    ("reasons", "specification_gaming"): ("feedback_process",),
-    ("verifier", "deception"): ("find_and_fix",),
-    ("outcomes", "goal_misgeneralization"): ("find_and_fix",),
-    ("outcomes", "misuse"): ("none",),
-    ("informed", "sycophancy"): ("feedback_process",),
-}
-
-
-@pytest.mark.parametrize(("definition", "failure_mode"), sorted(OWNERS))
-def test_owner_follows_from_the_definition(std, definition, failure_mode):
-    story = {v.fact.text: v.value for v in std.failure_modes[failure_mode].facts}
-    bindings = {"good_feedback": std.definitions[("good_feedback", definition)]}
-    verdict = Evaluator(std).verdict(std.lenses["generalization"], story, bindings)
-    assert verdict.outcomes == OWNERS[(definition, failure_mode)]
-
-
-def test_hidden_knowledge_under_outcomes_depends_on_output_good(std):
-    story = {v.fact.text: v.value for v in std.failure_modes["hidden_knowledge"].facts}
-    bindings = {"good_feedback": std.definitions[("good_feedback", "outcomes")]}
-    verdict = Evaluator(std).verdict(std.lenses["generalization"], story, bindings)
-    assert verdict.depends_on == ("training.output_good",)
-    settled = Evaluator(std).verdict(std.lenses["generalization"], {**story, "training.output_good": False}, bindings)
-    assert settled.outcomes == ("feedback_process",)
+# The owner of every failure mode under every definition: tests/test_owners.py and docs/owners.md.
 
 
 def test_catalog_file_is_inside_the_package():

@@ -20,13 +20,13 @@ PLAN = textwrap.dedent(
     plan p "Suppressions" {
         operationalize {
             good_feedback = outcomes
-            counterfactual = idealized_evaluator
+            # a toy plan: its stakes are low, and it says so
             stakes = low  # alignment-plan: ignore[AP308]
         }
         find_and_fix {
             technique red_team "Red team" {
                 addresses deception
-                status research
+                status prototype  evidence "https://example.org/red-team"
             }
         }
         # alignment-plan: ignore[uncovered-failure-mode]

@@ -56,11 +56,53 @@ def kleene(expr: nodes.Expr, value_of: Callable[[str], bool | None]) -> bool | N
     return (left == right) if expr.op == "==" else (left != right)
 
 
+def partial(expr: nodes.Expr, value_of: Callable[[str], bool | nodes.Expr | None]) -> nodes.Expr:
+    """`expr` with what is known substituted and simplified: what is left over the unknowns.
+
+    `value_of` gives a name's value, an expression to put in its place (already partial),
+    or None to keep the reference. Constants are folded (`x == true` is `x`, `x and
+    false` is `false`); the result is equivalent to `expr` under every completion.
+    """
+    if isinstance(expr, nodes.Constant):
+        return expr
+    if isinstance(expr, nodes.Reference):
+        found = value_of(expr.name.text)
+        if found is None:
+            return expr
+        return nodes.Constant(found, expr.span) if isinstance(found, bool) else found
+    if isinstance(expr, nodes.Not):
+        return _negate(partial(expr.operand, value_of), expr.span)
+    left, right = partial(expr.left, value_of), partial(expr.right, value_of)
+    constants = [side for side in (left, right) if isinstance(side, nodes.Constant)]
+    if expr.op in ("and", "or"):
+        absorbing = expr.op == "or"
+        if any(c.value == absorbing for c in constants):
+            return nodes.Constant(absorbing, expr.span)
+        if constants:
+            return right if left in constants else left
+    elif constants:
+        if len(constants) == 2:
+            return nodes.Constant((left.value == right.value) == (expr.op == "=="), expr.span)
+        constant, other = (left, right) if left in constants else (right, left)
+        return other if constant.value == (expr.op == "==") else _negate(other, expr.span)
+    return nodes.BinaryOp(op=expr.op, left=left, right=right, span=expr.span)
+
+
+def _negate(expr: nodes.Expr, span) -> nodes.Expr:
+    if isinstance(expr, nodes.Constant):
+        return nodes.Constant(not expr.value, span)
+    if isinstance(expr, nodes.Not):
+        return expr.operand
+    return nodes.Not(expr, span)
+
+
 class Diagrams:
     """A store of hash-consed decision diagrams over variables ordered by first appearance."""
 
     def __init__(self, budget: int | None = None) -> None:
-        self._nodes: list[tuple] = []  # (variable, low, high); leaves are (None, value, None)
+        # (variable, low, high); leaves are (None, value, type of value), so that the leaf
+        # 0 (a rule index) is never the leaf False, although 0 == False in Python.
+        self._nodes: list[tuple] = []
         self._unique: dict[tuple, int] = {}
         self._rank: dict[str, int] = {}  # variable -> position in the order
         self.budget = MAX_DIAGRAM_STEPS if budget is None else budget
@@ -80,7 +122,7 @@ class Diagrams:
         return found
 
     def leaf(self, value: Hashable) -> int:
-        return self._make((None, value, None))
+        return self._make((None, value, type(value)))
 
     def node(self, variable: str, low: int, high: int) -> int:
         return low if low == high else self._make((variable, low, high))
@@ -160,6 +202,17 @@ class Diagrams:
             else:
                 stack += [self._nodes[d][1], self._nodes[d][2]]
         return tuple(sorted(found, key=str))
+
+    def paths(self, diagram: int):
+        """Every path to a leaf: (the tests on the way, sorted by variable; the leaf's value)."""
+        stack = [(diagram, ())]
+        while stack:
+            d, tests = stack.pop()
+            if self.is_leaf(d):
+                yield tuple(sorted(tests)), self.value(d)
+                continue
+            var, low, high = self._nodes[d]
+            stack += [(high, tests + ((var, True),)), (low, tests + ((var, False),))]
 
     def probabilities(self, diagram: int, priors: Mapping[str, Fraction]) -> dict | None:
         """Exact probability of each leaf value, or None when a tested variable has no prior."""

@@ -293,7 +293,8 @@ def _declare(scope: Scope, kind: str, table: dict, key, decl, span: Span, name: 
         table[key] = decl
 
 
-def _suggest(name: str, candidates) -> str | None:
+def suggest(name: str, candidates) -> str | None:
+    """The closest of `candidates` to a misspelt `name`, when one is close enough."""
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
@@ -341,14 +342,14 @@ def _check_references(scope: Scope) -> None:
     def need(kind: str, name: nodes.Name, table, context: str | None = None) -> bool:
         if name.text in table:
             return True
-        missing.append(Unresolved(kind, name, _suggest(name.text, table), context))
+        missing.append(Unresolved(kind, name, suggest(name.text, table), context))
         return False
 
     def expression(expr: nodes.Expr) -> None:
         for ref in nodes.references(expr):
             if ref.name.text not in scope.facts and ref.name.text not in scope.slots:
                 candidates = list(scope.facts) + list(scope.slots)
-                missing.append(Unresolved("fact", ref.name, _suggest(ref.name.text, candidates), "fact or slot"))
+                missing.append(Unresolved("fact", ref.name, suggest(ref.name.text, candidates), "fact or slot"))
 
     def story(facts) -> None:
         for value in facts:
@@ -381,10 +382,11 @@ def _check_plan(scope: Scope, plan: nodes.PlanDecl, need) -> None:
             options = {name: d for (slot, name), d in scope.definitions.items() if slot == binding.slot.text}
             need("definition", binding.definition, options, binding.slot.text)
     for assumption in plan.assumptions:
-        need("failure mode", assumption.failure_mode, scope.failure_modes)
+        for name in assumption.failure_modes:
+            need("failure mode", name, scope.failure_modes)
         need("fact", assumption.fact.fact, scope.facts)
     for _, technique in plan.techniques():
-        for name in technique.addresses:
+        for name in technique.addresses + technique.backs_up:
             need("failure mode", name, scope.failure_modes)
         if technique.status is not None:
             need("status", technique.status, STATUSES)

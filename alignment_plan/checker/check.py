@@ -19,8 +19,10 @@ import attrs
 
 from alignment_plan.analysis.logic import BudgetExceeded
 from alignment_plan.analysis.resolver import Scope, Workspace, resolve
-from alignment_plan.analysis.scenarios import MAX_REFINEMENT_DEPTH, analyze_scenarios
-from alignment_plan.analysis.semantics import Evaluator, analyze_plan
+from alignment_plan.analysis.scenarios import analyze_scenarios
+from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, catalog_priors
+from alignment_plan.analysis.semantics import analyze_plan
+from alignment_plan.analysis.verdicts import Evaluator
 from alignment_plan.checker.convert import label_check_results, plan_result, rule_info, scenario_results
 from alignment_plan.checker.fingerprints import fingerprints
 from alignment_plan.diagnostics import Diagnostic, Severity
@@ -53,10 +55,11 @@ def analyze_module(scope: Scope, threshold: str) -> ModuleContext:
     """Every analysis of one file, within the limits: a plan or the scenarios that pass one
     are left out and recorded for AP005 instead."""
     evaluator = Evaluator(scope)
+    priors = catalog_priors(scope)
     analyses, limits = [], []
     for plan in scope.own(scope.plans):
         try:
-            analyses.append(analyze_plan(scope, plan, threshold, evaluator))
+            analyses.append(analyze_plan(scope, plan, threshold, evaluator, priors))
         except BudgetExceeded as error:
             limits.append(
                 LimitExceeded(f"plan `{plan.name.text}` is not analysed: {error}", plan.name.span, _LIMIT_HELP)
@@ -146,8 +149,11 @@ def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOp
         file=module.path,
         diagnostics=tuple(found),
         suppressed=silenced,
-        plans=tuple(plan_result(analysis, module.path, context.scope) for analysis in context.analyses),
-        scenarios=tuple(scenario_results(context.scenarios)),
+        plans=tuple(
+            plan_result(analysis, module.path, context.scope, context.evaluator, catalog_priors(context.scope))
+            for analysis in context.analyses
+        ),
+        scenarios=tuple(scenario_results(context.scenarios, found)),
         label_checks=tuple(label_check_results(context.scenarios)),
         source_lines=tuple(workspace.source_lines(module.path)) if found else None,
         errors=errors,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from alignment_plan.analysis.resolver import Scope
-from alignment_plan.analysis.scenarios import LABELS, Cell, Combination, ScenarioAnalysis
+from alignment_plan.analysis.scenarios import ScenarioAnalysis
+from alignment_plan.analysis.scenarios.tables import Cell, Combination, LABELS
 from alignment_plan.analysis.semantics import PlanAnalysis
+from alignment_plan.analysis.verdicts import Evaluator
+from alignment_plan.checker.explain import explanation
+from alignment_plan.vocabulary import STATUSES
 from alignment_plan.diagnostics import Severity
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import (
@@ -25,9 +29,12 @@ def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
     return RuleInfo(rule.code, rule.name, severity or rule.severity, rule.summary, rule.description)
 
 
-def plan_result(analysis: PlanAnalysis, file: str, scope: Scope) -> PlanResult:
+def plan_result(
+    analysis: PlanAnalysis, file: str, scope: Scope, evaluator: Evaluator | None = None, priors=None
+) -> PlanResult:
     plan = analysis.plan
     failure_modes = scope.failure_modes
+    evaluator = evaluator or Evaluator(scope)
     return PlanResult(
         name=plan.name.text,
         title=plan.title.value,
@@ -51,6 +58,12 @@ def plan_result(analysis: PlanAnalysis, file: str, scope: Scope) -> PlanResult:
                     (value.fact.text, value.value)
                     for value in (failure_modes[o.failure_mode].facts if o.failure_mode in failure_modes else ())
                 ),
+                covered_from=o.covered_from,
+                backed_up_by=o.backed_up_by,
+                owner_probabilities=(
+                    tuple((owner, float(p)) for owner, p in o.probabilities) if o.probabilities is not None else None
+                ),
+                explanation=explanation(scope, evaluator, analysis, o, priors or {}),
             )
             for o in analysis.ownership
         ),
@@ -64,15 +77,26 @@ def plan_result(analysis: PlanAnalysis, file: str, scope: Scope) -> PlanResult:
                 addresses=tuple(a.text for a in t.addresses),
                 fixes=tuple(f.text for f in t.fixes),
                 line=t.span.line,
+                backs_up=tuple(b.text for b in t.backs_up),
+                feedback_source=t.feedback_source is not None,
             )
             for kind, t in plan.techniques()
         ),
         coverage=Coverage(analysis.covered, analysis.total),
+        coverage_by_status=tuple(
+            (status, Coverage(analysis.covered_at(status), analysis.total)) for status in reversed(STATUSES)
+        ),
         assumptions=tuple(
             AssumptionResult(
-                failure_mode=a.failure_mode.text, fact=a.fact.fact.text, value=a.fact.value, line=a.span.line
+                failure_mode=name.text,
+                fact=a.fact.fact.text,
+                value=a.fact.value,
+                line=a.span.line,
+                reason=a.reason.value if a.reason else None,
+                evidence=tuple(e.value for e in a.evidence),
             )
             for a in plan.assumptions
+            for name in a.failure_modes
         ),
         lens_slots=analysis.lens_slots,
     )
@@ -98,7 +122,9 @@ def _verdict_result(cell: Cell, label: str | None) -> VerdictResult:
     )
 
 
-def scenario_results(analysis: ScenarioAnalysis) -> tuple[ScenarioResult, ...]:
+def scenario_results(analysis: ScenarioAnalysis, diagnostics=()) -> tuple[ScenarioResult, ...]:
+    """One result per scenario of the file, in source order; a scenario with errors carries
+    the error findings inside it instead of verdicts."""
     results = []
     for table in analysis.tables:
         story, decl = table.story, table.story.scenario
@@ -117,7 +143,31 @@ def scenario_results(analysis: ScenarioAnalysis) -> tuple[ScenarioResult, ...]:
                 priors=tuple((fact, float(p)) for fact, p in table.priors),
             )
         )
-    return tuple(results)
+    for decl in analysis.with_errors:
+        story = analysis.stories.by_name.get(decl.name.text)
+        errors = tuple(
+            d
+            for d in diagnostics
+            if d.severity is Severity.ERROR
+            and d.span.file == decl.span.file
+            and decl.span.line <= d.span.line <= decl.span.end_line
+        )
+        results.append(
+            ScenarioResult(
+                name=decl.name.text,
+                title=decl.title.value,
+                file=analysis.file,
+                line=decl.span.line,
+                refines=decl.parent.text if decl.parent is not None else None,
+                labels=tuple(name.text for name in decl.labels),
+                facts=story.facts if story is not None else (),
+                sources=tuple(source.value for source in decl.sources),
+                verdicts=(),
+                classified=False,
+                errors=errors,
+            )
+        )
+    return tuple(sorted(results, key=lambda r: r.line))
 
 
 def _combination_result(combination: Combination) -> CombinationResult:

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-from alignment_plan.syntax import nodes
+from alignment_plan.syntax.nodes import expression_text
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.results.model import CatalogEntry
-
-
-def expression_text(expr: nodes.Expr, parent: str | None = None) -> str:
-    """Source-like text of an expression, parenthesized only where needed."""
-    if isinstance(expr, nodes.Constant):
-        return "true" if expr.value else "false"
-    if isinstance(expr, nodes.Reference):
-        return expr.name.text
-    if isinstance(expr, nodes.Not):
-        return "not " + expression_text(expr.operand, "not")
-    text = f"{expression_text(expr.left, expr.op)} {expr.op} {expression_text(expr.right, expr.op)}"
-    loose = {"or": 0, "and": 1, "not": 2, "==": 3, "!=": 3}
-    if parent is not None and loose[expr.op] <= loose[parent] and not (parent == expr.op and parent in ("and", "or")):
-        return f"({text})"
-    return text
 
 
 def _sources(decl) -> tuple[str, ...]:

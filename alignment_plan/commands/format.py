@@ -18,6 +18,7 @@ import difflib
 import sys
 from pathlib import Path
 
+from alignment_plan.text import printable
 from alignment_plan.commands.options import add_paths_argument, add_project_arguments
 
 STDIN = "<stdin>"
@@ -170,8 +171,25 @@ def _show_errors(diagnostics, text: str) -> None:
 
 
 def unified_diff(before: str, after: str, shown: str) -> str:
-    """`diff -u` of two texts of the file `shown`, marking a last line without a newline."""
+    """`diff -u` of two texts of the file `shown`, marking a last line without a newline.
+
+    Lines end at `\n` only, as the parser counts them; control, bidi and invisible
+    characters in a line are printed as escapes (`\x1b`, `\u202e`), so a diff shown in a
+    terminal or a CI log cannot carry terminal sequences or forge a workflow command."""
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"{shown}\t(original)", f"{shown}\t(formatted)"
+        _lines(before),
+        _lines(after),
+        f"{printable(shown)}\t(original)",
+        f"{printable(shown)}\t(formatted)",
     )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    out = []
+    for line in lines:
+        ended = line.endswith("\n")
+        body = "\t".join(printable(part) for part in (line[:-1] if ended else line).split("\t"))
+        out.append(body + "\n" if ended else body + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from alignment_plan.paths import CACHE_DIRECTORY
-from alignment_plan.vocabulary import STATUSES
+from alignment_plan.vocabulary import DEFAULT_THRESHOLD, STATUSES
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -78,7 +78,9 @@ def add_project_arguments(parser: argparse.ArgumentParser, *, gate: bool = True)
         "--no-dependents", action="store_true", help="check only the files named, not also the plans that import them"
     )
     group.add_argument(
-        "--min-status", choices=STATUSES, help="lowest technique status that counts toward coverage (default: research)"
+        "--min-status",
+        choices=STATUSES,
+        help=f"lowest technique status that counts toward coverage (default: {DEFAULT_THRESHOLD})",
     )
     group.add_argument(
         "--baseline", metavar="FILE", help="report only findings not recorded in FILE (records them if FILE is missing)"

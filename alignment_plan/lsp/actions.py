@@ -75,7 +75,7 @@ def _assumptions(analysis: Analysis, wanted: Span) -> Iterator[Action]:
             if not anchors:
                 continue
             failure_mode = scope.failure_modes[owned.failure_mode]
-            assumptions = [a for a in plan.assumptions if a.failure_mode.text == owned.failure_mode]
+            assumptions = [a for a in plan.assumptions if a.settles(owned.failure_mode)]
             for fact in (f for f in owned.depends_on if f in scope.facts):
                 for value in (True, False):
                     story = story_of(failure_mode, assumptions, [])
@@ -90,7 +90,7 @@ def _assumptions(analysis: Analysis, wanted: Span) -> Iterator[Action]:
 
 
 def _mentions(plan: nodes.PlanDecl, failure_mode: str) -> Iterator[nodes.Name]:
-    names = [*(plan.considers or ()), *(n for _, t in plan.techniques() for n in t.addresses)]
+    names = [*(plan.considers or ()), *(n for _, t in plan.techniques() for n in t.addresses + t.backs_up)]
     names += [entry.failure_mode for entry in plan.out_of_scope]
     return (name for name in names if name.text == failure_mode)
 

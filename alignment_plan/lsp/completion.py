@@ -32,7 +32,7 @@ _KEYWORDS = {
     OPERATIONALIZE: ("assume",),
     FEEDBACK_PROCESS: ("technique",),
     FIND_AND_FIX: ("technique",),
-    "technique": ("addresses", "status", "evidence", "fixes"),
+    "technique": ("addresses", "status", "evidence", "fixes", "backs_up", "feedback_source"),
     "failure_mode": ("source",),
     "scenario": ("source", "label", "prior"),
     "lens": ("source",),

@@ -18,6 +18,7 @@ from alignment_plan.analysis.resolver import STD_DISPLAY_PATH, Workspace
 from alignment_plan.checker.check import check_module
 from alignment_plan.diagnostics import Diagnostic
 from alignment_plan.lsp.positions import lines_of
+from alignment_plan.paths import read_source
 from alignment_plan.project.project import Project, ProjectError
 from alignment_plan.rules.context import ModuleContext
 from alignment_plan.syntax import nodes
@@ -83,8 +84,10 @@ class Session:
         self.generation += 1
 
     def read(self, path: Path) -> str:
+        """An open document's buffer, else the file as `check` would read it: a regular file
+        (a FIFO never blocks the server), within the size limit, no NUL in its path."""
         text = self.buffers.get(path.resolve())
-        return text if text is not None else path.read_text(encoding="utf-8")
+        return text if text is not None else read_source(path, None)
 
     def project_for(self, path: Path) -> Project:
         """The project around `path`, as `check` run from its directory would open it; on a

@@ -85,11 +85,11 @@ def _in_plan(plan: nodes.PlanDecl) -> Iterator[Occurrence]:
         yield Occurrence(binding.slot, SLOT, binding.slot.text, plan=plan)
         yield Occurrence(binding.definition, DEFINITION, (binding.slot.text, binding.definition.text), plan=plan)
     for assumption in plan.assumptions:
-        yield mode(assumption.failure_mode)
+        yield from map(mode, assumption.failure_modes)
         yield Occurrence(assumption.fact.fact, FACT, assumption.fact.fact.text, plan=plan)
     for _, technique in plan.techniques():
         yield Occurrence(technique.name, TECHNIQUE, technique.name.text, declares=True, plan=plan)
-        yield from map(mode, technique.addresses)
+        yield from map(mode, technique.addresses + technique.backs_up)
     yield from map(mode, plan.considers or ())
     for entry in plan.out_of_scope:
         yield mode(entry.failure_mode)

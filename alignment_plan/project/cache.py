@@ -44,7 +44,7 @@ from alignment_plan import __version__, diagnostics
 from alignment_plan.checker.check import CheckOptions, FileResult
 from alignment_plan.analysis.resolver import Workspace
 from alignment_plan.paths import CACHE_DIRECTORY
-from alignment_plan.results import coverage, model
+from alignment_plan.results import coverage, explain, model
 
 DIRECTORY = CACHE_DIRECTORY
 FORMAT = "1"  # the layout of an entry; part of every key
@@ -54,7 +54,7 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The result cache of align
 # The classes an entry may contain, by name; nothing else is ever built from one.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
-    for module in (model, coverage, diagnostics)
+    for module in (model, coverage, explain, diagnostics)
     for cls in vars(module).values()
     if isinstance(cls, type) and cls.__module__ == module.__name__ and (attrs.has(cls) or issubclass(cls, enum.Enum))
 }

@@ -54,6 +54,7 @@ class BasePlan:
     lens_slots: tuple[str, ...] | None  # None: the base report predates `lens_slots`
     coverage: Coverage
     failure_modes: Mapping[str, BaseFailureMode]
+    by_status: tuple[tuple[str, Coverage], ...] = ()  # empty: the base report predates `by_status`
 
 
 def parse_base(text: str) -> tuple[tuple[BasePlan, ...], str | None]:
@@ -123,6 +124,7 @@ def read_plans(document: Any) -> tuple[BasePlan, ...]:
             failure_modes[name] = BaseFailureMode(name, owner, state, facts)
         counted = [fm for fm in failure_modes.values() if fm.state != OUT_OF_SCOPE]
         bindings = _expect(plan.get("bindings", {}), dict, f"{where}.bindings")
+        by_status = _by_status(plan.get("coverage"), f"{where}.coverage.by_status")
         plans.append(
             BasePlan(
                 name=_expect(plan.get("name"), str, f"{where}.name"),
@@ -132,9 +134,28 @@ def read_plans(document: Any) -> tuple[BasePlan, ...]:
                 lens_slots=_strings(plan["lens_slots"], f"{where}.lens_slots") if "lens_slots" in plan else None,
                 coverage=Coverage(sum(fm.state == COVERED for fm in counted), len(counted)),
                 failure_modes=failure_modes,
+                by_status=by_status,
             )
         )
     return tuple(plans)
+
+
+def _by_status(coverage: Any, where: str) -> tuple[tuple[str, Coverage], ...]:
+    if not isinstance(coverage, dict) or "by_status" not in coverage:
+        return ()
+    found = []
+    for status, figures in _expect(coverage["by_status"], dict, where).items():
+        _expect(figures, dict, f"{where}.{status}")
+        found.append(
+            (
+                status,
+                Coverage(
+                    _expect(figures.get("covered"), int, f"{where}.{status}.covered"),
+                    _expect(figures.get("total"), int, f"{where}.{status}.total"),
+                ),
+            )
+        )
+    return tuple(found)
 
 
 def state_of(fm) -> str:
@@ -226,9 +247,12 @@ def plan_delta(base: BasePlan | None, plan: PlanResult) -> PlanDelta:
     after = plan.coverage
     added = tuple(n for n in names if n not in old)
     removed = tuple(n for n in old if n not in names)
+    by_status = plan.coverage_by_status if base is not None and base.by_status else ()
     if base is None:
         change = "added"
     elif uncovered or covered or scoped_out or owners or added or removed or base.coverage != after:
+        change = "changed"
+    elif by_status and tuple(base.by_status) != tuple(by_status):
         change = "changed"
     else:
         change = "unchanged"
@@ -244,6 +268,8 @@ def plan_delta(base: BasePlan | None, plan: PlanResult) -> PlanDelta:
         added_failure_modes=added,
         removed_failure_modes=removed,
         scoped_out=tuple(scoped_out),
+        before_by_status=base.by_status if by_status else (),
+        after_by_status=by_status,
     )
 
 

@@ -74,6 +74,15 @@ def render_scenario(scenario: ScenarioResult) -> list[str]:
         out.append("  priors: " + ", ".join(f"{fact} = {_number(p)}" for fact, p in scenario.priors))
     for source in scenario.sources:
         out.append(f"  source: {printable(source)}")
+    if not scenario.classified:
+        out.append("  not classified: its story has errors")
+        out += [
+            f"  {d.severity.value}[{d.code}] {d.span.file}:{d.span.line}:{d.span.column}: {printable(d.message)}"
+            for d in scenario.errors
+        ]
+        if not scenario.errors:
+            out.append("  (the configuration switches those findings off; `alignment-plan check --isolated` shows them)")
+        return out + [""]
     if not scenario.verdicts:
         return out + ["  no verdicts (no lens is visible, or the options exclude every one)", ""]
     header = ("lens", "bindings", "reading", "verdict", "legacy") + (("label",) if label else ()) + ("deciding facts",)
@@ -170,7 +179,8 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
     if findings:
         out.append("")
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
-    count = len(result.scenarios)
+    count = sum(1 for s in result.scenarios if s.classified)
+    unclassified = len(result.scenarios) - count
     files = len({s.file for s in result.scenarios})
     # From the unnarrowed check, so `--lens` and friends do not change the count.
     inconsistent = sum(1 for c in result.label_checks if c.conflict_kind or c.unreproducible)
@@ -179,6 +189,10 @@ def render_text(result: CheckResult, matrix: bool = False) -> str:
         f"{len(result.label_checks)} label set{'s' if len(result.label_checks) != 1 else ''}, "
         f"{inconsistent} without a real categorization"
     )
+    if unclassified:
+        line += f"; {unclassified} not classified (its story has errors)" if unclassified == 1 else (
+            f"; {unclassified} not classified (their stories have errors)"
+        )
     if errors:
         line += f"; {errors} error{'s' if errors != 1 else ''} (run `alignment-plan check` to see them)"
     out.append(line)

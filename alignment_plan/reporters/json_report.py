@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from alignment_plan import __version__
 from alignment_plan.diagnostics import Diagnostic, Severity, Span
 from alignment_plan.reporters.classification import first_label, scenario_findings
-from alignment_plan.reporters import jsontext
+from alignment_plan.reporters import jsontext, wording
+from alignment_plan.reporters.explain import explanation_document
 from alignment_plan.results.coverage import Coverage
 from alignment_plan.results.model import (
     CheckResult,
@@ -73,7 +74,12 @@ def plan_document(plan: PlanResult) -> dict:
         "bindings": dict(plan.bindings),
         "unbound": list(plan.unbound),
         "threshold": plan.threshold,
-        "coverage": {"covered": plan.covered, "total": plan.total, "percent": plan.coverage.percent},
+        "coverage": {
+            "covered": plan.covered,
+            "total": plan.total,
+            "percent": plan.coverage.percent,
+            "by_status": {status: _figures(figures) for status, figures in plan.coverage_by_status},
+        },
         "failure_modes": [
             {
                 "name": fm.name,
@@ -82,9 +88,14 @@ def plan_document(plan: PlanResult) -> dict:
                 "possible_owners": list(fm.possible_owners),
                 "depends_on": list(fm.depends_on),
                 "covered": fm.covered,
+                "coverage_state": wording.coverage_state(fm),
                 "covered_by": list(fm.covered_by),
+                "covered_from": fm.covered_from,
+                "backed_up_by": list(fm.backed_up_by),
+                "owner_probabilities": dict(fm.owner_probabilities) if fm.owner_probabilities is not None else None,
                 "out_of_scope": fm.out_of_scope,
                 "facts": dict(fm.facts),
+                "explanation": explanation_document(fm.explanation) if fm.explanation is not None else None,
             }
             for fm in plan.failure_modes
         ],
@@ -97,12 +108,22 @@ def plan_document(plan: PlanResult) -> dict:
                 "evidence": list(t.evidence),
                 "addresses": list(t.addresses),
                 "fixes": list(t.fixes),
+                "backs_up": list(t.backs_up),
+                "feedback_source": t.feedback_source,
                 "line": t.line,
             }
             for t in plan.techniques
         ],
         "assumptions": [
-            {"failure_mode": a.failure_mode, "fact": a.fact, "value": a.value, "line": a.line} for a in plan.assumptions
+            {
+                "failure_mode": a.failure_mode,
+                "fact": a.fact,
+                "value": a.value,
+                "line": a.line,
+                "because": a.reason,
+                "evidence": list(a.evidence),
+            }
+            for a in plan.assumptions
         ],
         "lens_slots": list(plan.lens_slots),
     }
@@ -168,6 +189,8 @@ def scenario_document(s: ScenarioResult) -> dict:
         "priors": dict(s.priors),
         "sources": list(s.sources),
         "verdicts": [verdict_document(v) for v in s.verdicts],
+        "classified": s.classified,
+        "errors": [diagnostic_document(d) for d in s.errors],
     }
 
 
@@ -232,6 +255,8 @@ def delta_document(delta: Delta) -> dict:
                 "newly_uncovered": _changes(p.newly_uncovered),
                 "newly_covered": _changes(p.newly_covered),
                 "scoped_out": _changes(p.scoped_out),
+                "before_by_status": {status: _figures(figures) for status, figures in p.before_by_status},
+                "after_by_status": {status: _figures(figures) for status, figures in p.after_by_status},
                 "owner_changes": [
                     {
                         "failure_mode": c.failure_mode,

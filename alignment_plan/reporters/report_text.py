@@ -58,7 +58,7 @@ def plan_rows(plan: PlanResult, show_missing: bool, skip_covered: bool) -> tuple
         if skip_covered and fm.covered and fm.out_of_scope is None:
             skipped += 1
             continue
-        covered_by = ", ".join(fm.covered_by) or "-"
+        covered_by = wording.covered_by(fm)
         status = ", ".join(wording.statuses(plan, fm.covered_by)) or "-"
         row = (fm.name, wording.owner(fm), covered_by, status, wording.cover_word(fm))
         rows.append(row + ((wording.missing(fm),) if show_missing else ()))
@@ -88,6 +88,8 @@ def render_plan(plan: PlanResult, precision: int, show_missing: bool, skip_cover
         if index in (1, len(table) - 1):
             out.append(rule)
         out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    if plan.coverage_by_status:
+        out.append("coverage by status: " + wording.by_status(plan))
     if skipped:
         out += ["", wording.skipped(skipped)]
     return out + [""]

@@ -62,17 +62,22 @@ def render_plan(plan: PlanResult, show_missing: bool = True, precision: int = DE
     out = [f"plan {plan.name} ({printable(plan.file)}:{plan.line}): {bindings}"]
     rows = [("failure mode", "owner", "covered", "covered by")]
     for fm in plan.failure_modes:
-        rows.append((fm.name, wording.owner(fm), wording.cover_word(fm), ", ".join(fm.covered_by) or "-"))
+        rows.append((fm.name, wording.owner(fm), wording.cover_word(fm), wording.covered_by(fm)))
     rows.append(("TOTAL", "", f"{plan.covered}/{plan.total}", plan.coverage.display(precision)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         if index in (1, len(rows) - 1):
             out.append("  " + "  ".join("-" * w for w in widths))
         out.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    if plan.coverage_by_status:
+        out.append("  coverage by status: " + wording.by_status(plan))
     if show_missing:
         for fm in plan.failure_modes:
             if fm.depends_on:
-                out.append(f"  {fm.name}: owner depends on " + ", ".join(fm.depends_on))
+                line = f"  {fm.name}: owner depends on " + ", ".join(fm.depends_on)
+                if fm.owner_probabilities:
+                    line += "; under the priors: " + ", ".join(f"{o} {p:.4g}" for o, p in fm.owner_probabilities)
+                out.append(line)
     return out + [""]
 
 

@@ -99,6 +99,25 @@ def missing(fm: FailureModeResult, m: Markup = PLAIN) -> str:
     return "; ".join(parts)
 
 
+def covered_by(fm: FailureModeResult, m: Markup = PLAIN) -> str:
+    """The techniques that count, then those that back it up from another step (not counted)."""
+    text = ", ".join(m.name(name) for name in fm.covered_by)
+    if fm.backed_up_by:
+        backups = "backed up by " + ", ".join(m.name(name) for name in fm.backed_up_by)
+        text = f"{text}; {backups}" if text else f"only {backups} (not counted)"
+    return text or "-"
+
+
+def by_status(plan: PlanResult) -> str:
+    """`validated 0/4, deployed 1/4, prototype 3/4 (threshold), research 3/4`: cumulative, each
+    status counting its techniques and those of every more mature status."""
+    parts = []
+    for status, figures in plan.coverage_by_status:
+        mark = " (threshold)" if status == plan.threshold else ""
+        parts.append(f"{status} {figures.covered}/{figures.total}{mark}")
+    return ", ".join(parts)
+
+
 def statuses(plan: PlanResult, names: tuple[str, ...]) -> tuple[str, ...]:
     """The status of each named technique of `plan`, in the same order."""
     found = {t.name: t.status or "none" for t in plan.techniques}
@@ -149,7 +168,7 @@ def coverage_change(change: CoverageChange, m: Markup, link: Callable[[str], str
 class DeltaItem:
     """One line of a plan's delta: `label: body`, with reasons below it."""
 
-    kind: str  # "newly_uncovered", "newly_covered", "scoped_out", "owner", "added" or "removed"
+    kind: str  # "newly_uncovered", "newly_covered", "scoped_out", "owner", "by_status", "added" or "removed"
     label: str
     body: str
     reasons: tuple[str, ...] = ()
@@ -171,14 +190,28 @@ def plan_delta_items(plan: PlanDelta, m: Markup = PLAIN, link: Callable[[str], s
         if changes:
             items.append(DeltaItem(kind, label, ", ".join(coverage_change(c, m, link) for c in changes)))
     for change in plan.owner_changes:
+        before, after = owner(change.before, m), owner(change.after, m)
+        if before == after:
+            # Only the deciding facts changed: say so, never a change that reads the same on both sides.
+            before, after = (
+                f"{text}; deciding: " + (", ".join(m.name(f) for f in state.depends_on) or "none")
+                for text, state in ((before, change.before), (after, change.after))
+            )
         items.append(
             DeltaItem(
                 "owner",
                 f"owner of {link(change.failure_mode)} changed",
-                f"{owner(change.before, m)} {m.arrow} {owner(change.after, m)}",
+                f"{before} {m.arrow} {after}",
                 tuple(f"because {reason.describe(m.quote)}" for reason in change.reasons),
             )
         )
+    moved = [
+        f"{status} {old.covered}/{old.total} {m.arrow} {new.covered}/{new.total}"
+        for (status, old), (_, new) in zip(plan.before_by_status, plan.after_by_status)
+        if (old.covered, old.total) != (new.covered, new.total)
+    ]
+    if moved:
+        items.append(DeltaItem("by_status", "coverage by status", ", ".join(moved)))
     if plan.added_failure_modes and plan.change != "added":
         items.append(DeltaItem("added", "now considered", ", ".join(link(n) for n in plan.added_failure_modes)))
     if plan.removed_failure_modes:

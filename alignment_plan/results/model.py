@@ -10,6 +10,7 @@ import attrs
 
 from alignment_plan.diagnostics import Diagnostic, Severity
 from alignment_plan.results.coverage import Coverage
+from alignment_plan.results.explain import Explanation
 
 
 @attrs.frozen
@@ -33,6 +34,12 @@ class FailureModeResult:
     missing_in: tuple[str, ...]
     out_of_scope: str | None
     facts: tuple[tuple[str, bool], ...] = ()  # the failure mode's own story, as its catalog states it
+    covered_from: str | None = None  # the highest status threshold at which it is covered
+    backed_up_by: tuple[str, ...] = ()  # techniques backing it up from a step that does not own it
+    # For an open owner, the exact probability of each possible owner under the top-level
+    # priors in scope, when they weigh every deciding fact; None otherwise.
+    owner_probabilities: tuple[tuple[str, float], ...] | None = None
+    explanation: Explanation | None = None  # why this owner and this coverage
 
 
 @attrs.frozen
@@ -45,6 +52,8 @@ class TechniqueResult:
     addresses: tuple[str, ...]
     fixes: tuple[str, ...]
     line: int
+    backs_up: tuple[str, ...] = ()
+    feedback_source: bool = False
 
 
 @attrs.frozen
@@ -55,6 +64,8 @@ class AssumptionResult:
     fact: str
     value: bool
     line: int
+    reason: str | None = None  # `because "…"`
+    evidence: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -71,6 +82,8 @@ class PlanResult:
     coverage: Coverage
     assumptions: tuple[AssumptionResult, ...] = ()
     lens_slots: tuple[str, ...] = ()  # slots the ownership lens reads, directly or through bound definitions
+    # Coverage when techniques count from each status, most mature first (cumulative).
+    coverage_by_status: tuple[tuple[str, Coverage], ...] = ()
 
     @property
     def covered(self) -> int:
@@ -109,6 +122,10 @@ class ScenarioResult:
     sources: tuple[str, ...]
     verdicts: tuple[VerdictResult, ...]
     priors: tuple[tuple[str, float], ...] = ()  # priors in force on the story's unknown facts
+    # A scenario whose story has errors is not classified; `errors` are the error findings
+    # inside it (none when the configuration switches them off), shown where its verdicts would be.
+    classified: bool = True
+    errors: tuple[Diagnostic, ...] = ()
 
 
 @attrs.frozen
@@ -246,6 +263,9 @@ class PlanDelta:
     added_failure_modes: tuple[str, ...]
     removed_failure_modes: tuple[str, ...]
     scoped_out: tuple[CoverageChange, ...] = ()  # newly declared out of scope: no longer counted
+    # Coverage by status on each side, most mature first; empty when a side does not carry it.
+    before_by_status: tuple[tuple[str, Coverage], ...] = ()
+    after_by_status: tuple[tuple[str, Coverage], ...] = ()
 
 
 @attrs.frozen

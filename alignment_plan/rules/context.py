@@ -12,7 +12,8 @@ import attrs
 from alignment_plan.analysis.resolver import Scope
 from alignment_plan.diagnostics import Span
 from alignment_plan.analysis.scenarios import ScenarioAnalysis
-from alignment_plan.analysis.semantics import Evaluator, PlanAnalysis
+from alignment_plan.analysis.semantics import PlanAnalysis
+from alignment_plan.analysis.verdicts import Evaluator
 from alignment_plan.rules.suppressions import SuppressionFacts
 from alignment_plan.syntax import nodes
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.analysis.semantics import NONE, status_rank
+from alignment_plan.analysis.semantics import status_rank
+from alignment_plan.analysis.verdicts import NONE
 
 
 def _ticks(names) -> str:
@@ -42,6 +43,8 @@ def uncovered_failure_mode(context):
         for owned in analysis.ownership:
             if owned.covered or owned.out_of_scope is not None or owned.possible_owners in ((), (NONE,)):
                 continue
+            if analysis.broken(owned):
+                continue  # a consequence of the typo AP103/AP104 reports
             steps = [step for step in owned.missing_in if step != NONE]
             below = [
                 t.name.text
@@ -53,9 +56,14 @@ def uncovered_failure_mode(context):
             else:
                 where = f"owned by `{owned.owner}`"
             lacking = f"no technique in {_between(steps).replace(' and ', ' or ')} addresses it" if steps else "some completions leave it unowned"
-            help = f"add a technique to `{steps[0]}` with `addresses {owned.failure_mode}`" if steps else None
             if below:
-                help = f"{_ticks(below)} address it below the `{analysis.threshold}` threshold"
+                lacking += f" at status `{analysis.threshold}` or above"
+            help = None
+            if steps:
+                each = " and one to ".join(f"`{step}`" for step in steps)
+                help = f"add a technique to {each} with `addresses {owned.failure_mode}`"
+            if below:
+                help = f"{_ticks(below)} address it below the `{analysis.threshold}` threshold" + (f"; {help}" if help else "")
             yield Finding(f"failure mode `{owned.failure_mode}` is not covered: {where}; {lacking}", _anchor(plan, owned.failure_mode), help)
 
 
@@ -96,11 +104,13 @@ def technique_addresses_nothing(context):
 
     Example: `technique red_team "…" { status prototype }`.
 
-    Fix: add `addresses NAME, …`.
+    Fix: add `addresses NAME, …`; if the technique is the feedback itself (preference
+    labels, a watch-time reward), declare it `feedback_source`; if it is defence in depth
+    for a failure mode another step owns, `backs_up NAME, …`.
     """
     for plan in context.scope.own(context.scope.plans):
         for kind, technique in plan.techniques():
-            if not technique.addresses:
+            if not technique.addresses and not technique.backs_up and technique.feedback_source is None:
                 yield Finding(
                     f"technique `{technique.name.text}` addresses nothing",
                     technique.name.span,
@@ -145,17 +155,28 @@ def open_ownership(context):
     """
     for analysis in context.analyses:
         for owned in analysis.ownership:
-            if owned.owner != "operationalize":
+            if owned.owner != "operationalize" or analysis.broken(owned):
                 continue
             facts = [f for f in owned.depends_on if f in context.scope.facts]
-            example = (
-                f"settle it with `assume {owned.failure_mode}: {facts[0]} = true` or `= false`"
-                if facts
-                else "bind the slots it depends on in `operationalize`"
-            )
+            slots = [f for f in owned.depends_on if f not in context.scope.facts]
+            parts = []
+            if facts:
+                parts.append(
+                    f"settle it with `assume {owned.failure_mode}: FACT = true` or `= false` for "
+                    + _between(facts).replace(" and ", " or ")
+                )
+            if slots:
+                parts.append(f"bind {_between(slots)} in `operationalize`")
+            parts.append("`alignment-plan explain` shows the owner each value gives")
+            example = "; ".join(parts)
+            weighed = ""
+            if owned.probabilities is not None:
+                weighed = "; under the priors: " + ", ".join(
+                    f"`{owner}` {float(p):.4g}" for owner, p in owned.probabilities
+                )
             yield Finding(
                 f"owner of `{owned.failure_mode}` is open between {_between(owned.possible_owners)}; "
-                f"deciding facts: {_ticks(owned.depends_on)}",
+                f"deciding facts: {_ticks(owned.depends_on)}{weighed}",
                 _anchor(analysis.plan, owned.failure_mode),
                 example,
             )
@@ -223,3 +244,50 @@ def low_stakes(context):
                 )
 
 
+
+
+@rule("AP309", "backup-in-owning-step", Severity.WARNING)
+def backup_in_owning_step(context):
+    """A technique backs up a failure mode that its own step may own.
+
+    `backs_up` declares defence in depth from another step, which does not count toward
+    coverage. In a step that owns the failure mode (or may own it, when the owner is
+    open), the technique is the owner's own and should count.
+
+    Example: `backs_up deception` in `feedback_process` under `good_feedback = reasons`.
+
+    Fix: write `addresses` instead of `backs_up`.
+    """
+    for analysis in context.analyses:
+        owners = {o.failure_mode: o for o in analysis.ownership}
+        for kind, technique in analysis.plan.techniques():
+            for name in technique.backs_up:
+                owned = owners.get(name.text)
+                if owned is not None and kind in owned.possible_owners:
+                    yield Finding(
+                        f"technique `{technique.name.text}` backs up `{name.text}` in `{kind}`, which may own it under this plan",
+                        name.span,
+                        f"write `addresses {name.text}` so that it counts toward coverage",
+                    )
+
+
+@rule("AP310", "feedback-source-outside-feedback-process", Severity.WARNING)
+def feedback_source_outside_feedback_process(context):
+    """A technique outside `feedback_process` is declared `feedback_source`.
+
+    The feedback source is what step 2 builds: the labels, rewards or judgements the model
+    is trained on. A step-3 technique that gives training feedback is either part of
+    step 2 or a detector used as feedback (see AP306).
+
+    Example: `feedback_source` in a `find_and_fix` technique.
+
+    Fix: move the technique to `feedback_process`, or drop `feedback_source`.
+    """
+    for plan in context.scope.own(context.scope.plans):
+        for kind, technique in plan.techniques():
+            if technique.feedback_source is not None and kind != "feedback_process":
+                yield Finding(
+                    f"technique `{technique.name.text}` in `{kind}` is declared a feedback source",
+                    technique.feedback_source,
+                    "the feedback source belongs to `feedback_process`",
+                )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.vocabulary import FIX_KINDS, STATUSES
 from alignment_plan.rules.registry import Finding, rule

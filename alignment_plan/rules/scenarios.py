@@ -10,13 +10,9 @@ import difflib
 from fractions import Fraction
 
 from alignment_plan.syntax import nodes
-from alignment_plan.analysis.scenarios import (
-    LABELS,
-    Classification,
-    Combination,
-    monotone_conflict,
-    prior_value,
-)
+from alignment_plan.analysis.scenarios.labels import monotone_conflict
+from alignment_plan.analysis.scenarios.stories import prior_value
+from alignment_plan.analysis.scenarios.tables import Classification, Combination, LABELS
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
 

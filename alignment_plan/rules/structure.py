@@ -5,8 +5,9 @@ from __future__ import annotations
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.analysis.scenarios import MAX_PRIOR_DIGITS, MAX_PRIOR_EXPONENT, probability
-from alignment_plan.analysis.semantics import NONE, OWNERSHIP_LENS
+from alignment_plan.analysis.scenarios.stories import MAX_PRIOR_DIGITS, MAX_PRIOR_EXPONENT, probability
+from alignment_plan.analysis.semantics import OWNERSHIP_LENS
+from alignment_plan.analysis.verdicts import NONE, slots_needed
 from alignment_plan.vocabulary import OWNING_STEPS
 
 
@@ -26,7 +27,7 @@ def contradictory_assumption(context):
             fact = found.stated.fact.text
             yield Finding(
                 f"assumption `{fact} = {str(found.assumption.fact.value).lower()}` contradicts "
-                f"failure mode `{found.assumption.failure_mode.text}`",
+                f"failure mode `{found.failure_mode}`",
                 found.assumption.fact.span,
                 "an assumption may only settle a fact the failure mode leaves unknown",
                 (Related(f"`{fact}` is stated `{str(found.stated.value).lower()}` here", found.stated.span),),
@@ -50,9 +51,58 @@ def unbound_slot(context):
             yield Finding(
                 f"plan `{analysis.plan.name.text}` leaves slot `{slot}` unbound",
                 analysis.plan.name.span,
-                f"the `{OWNERSHIP_LENS}` lens needs it; bind it in `operationalize`"
-                + (f" to one of {options}" if options else ""),
+                f"the `{OWNERSHIP_LENS}` lens needs it; bind it"
+                + (f" to one of {options}" if options else " in `operationalize`"),
             )
+
+
+@rule("AP209", "conflicting-assumptions", Severity.ERROR)
+def conflicting_assumptions(context):
+    """Two `assume` lines give the same fact of a failure mode different values.
+
+    Nothing says which one the plan means, so neither is applied: the fact stays unknown,
+    and an owner that depends on it stays open.
+
+    Example: `assume sycophancy: training.verifiable_flaw = true` and, further down,
+    `assume sycophancy: training.verifiable_flaw = false`.
+
+    Fix: keep the assumption the plan means, and say why with `because "…"`.
+    """
+    for analysis in context.analyses:
+        for clash in analysis.clashes:
+            if clash.conflict:
+                fact = clash.second.fact
+                yield Finding(
+                    f"assumption `{fact.fact.text} = {str(fact.value).lower()}` on `{clash.failure_mode}` "
+                    f"contradicts an earlier one; neither is applied",
+                    fact.span,
+                    "keep the one the plan means",
+                    (Related(f"assumed `{str(clash.first.fact.value).lower()}` here", clash.first.fact.span),),
+                )
+
+
+@rule("AP210", "duplicate-assumption", Severity.WARNING)
+def duplicate_assumption(context):
+    """The same assumption is written twice for a failure mode.
+
+    The second changes nothing; when the two carry different rationales, a reader cannot
+    tell which one the plan stands behind.
+
+    Example: `assume deception: deployment.novel = true` twice, or once alone and once in
+    `assume deception, sycophancy: deployment.novel = true`.
+
+    Fix: drop the repetition.
+    """
+    for analysis in context.analyses:
+        for clash in analysis.clashes:
+            if not clash.conflict:
+                fact = clash.second.fact
+                yield Finding(
+                    f"`{fact.fact.text}` is already assumed `{str(fact.value).lower()}` for `{clash.failure_mode}`",
+                    fact.span,
+                    "drop the repetition",
+                    (Related("first assumed here", clash.first.fact.span),),
+                )
 
 
 def _stories(module: nodes.Module):
@@ -185,4 +235,54 @@ def invalid_prior(context):
                 f"prior `{prior.fact.text} = {prior.probability}` is not between 0 and 1",
                 prior.span,
                 "a certain fact is stated as `fact = true` or `fact = false`",
+            )
+
+
+# The slot bindings a rule reads, by slot: (rule code and name, the definition it looks for).
+RULES_READING_BINDINGS = {"stakes": ("AP308", "low-stakes", "low")}
+
+
+def _binding_span(plan: nodes.PlanDecl, slot: str):
+    return next(binding.span for binding in plan.bindings if binding.slot.text == slot)
+
+
+@rule("AP208", "binding-without-effect", Severity.INFO)
+def binding_without_effect(context):
+    """A plan binds a slot that nothing the checker computes for the plan reads.
+
+    Owners come from the `generalization` lens, which reads `good_feedback` (and whatever
+    the bound definitions read); a binding of another slot changes no owner and no
+    coverage figure. The essay asks plans to write these choices down, so the binding is
+    a fine record, but a reviewer should not believe it moved anything.
+
+    Example: `split = offline`, `boundary = model`, or `counterfactual =
+    idealized_evaluator` (the `objective` lens reads the counterfactual, but only when
+    `alignment-plan classify` classifies scenarios, under every definition).
+
+    Fix: nothing to fix if the binding is a record; otherwise drop it, or write a lens
+    or definition that reads it.
+    """
+    for analysis in context.analyses:
+        for slot, definition in analysis.unread_bindings:
+            reader = RULES_READING_BINDINGS.get(slot)
+            if reader is not None and reader[2] == definition:
+                continue  # that rule reports it
+            lenses = [
+                lens.name.text
+                for lens in context.scope.lenses.values()
+                if lens.name.text != OWNERSHIP_LENS and slot in slots_needed(context.scope, lens, {})
+            ]
+            readers = []
+            if lenses:
+                readers.append(
+                    "the " + ", ".join(f"`{name}`" for name in lenses)
+                    + (" lenses read" if len(lenses) > 1 else " lens reads")
+                    + " it when `alignment-plan classify` classifies scenarios, under every definition"
+                )
+            if reader is not None:
+                readers.append(f"{reader[0]} ({reader[1]}) reads only `{slot} = {reader[2]}`")
+            yield Finding(
+                f"binding `{slot} = {definition}` changes no owner: the `{OWNERSHIP_LENS}` lens does not read `{slot}`",
+                _binding_span(analysis.plan, slot),
+                "; ".join(readers) if readers else f"no lens, rule or command reads `{slot}`; it records the choice only",
             )

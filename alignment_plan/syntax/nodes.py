@@ -72,6 +72,21 @@ def references(expr: Expr):
         yield from references(expr.right)
 
 
+def expression_text(expr: Expr, parent: str | None = None) -> str:
+    """Source-like text of an expression, parenthesized only where needed."""
+    if isinstance(expr, Constant):
+        return "true" if expr.value else "false"
+    if isinstance(expr, Reference):
+        return expr.name.text
+    if isinstance(expr, Not):
+        return "not " + expression_text(expr.operand, "not")
+    text = f"{expression_text(expr.left, expr.op)} {expr.op} {expression_text(expr.right, expr.op)}"
+    loose = {"or": 0, "and": 1, "not": 2, "==": 3, "!=": 3}
+    if parent is not None and loose[expr.op] <= loose[parent] and not (parent == expr.op and parent in ("and", "or")):
+        return f"({text})"
+    return text
+
+
 # Declarations ------------------------------------------------------------------------
 
 
@@ -158,9 +173,16 @@ class Binding:
 
 @attrs.frozen
 class Assumption:
-    failure_mode: Name
+    """`assume FAILURE_MODE[, …]: FACT = VALUE [because "…"] [evidence "…"]…`."""
+
+    failure_modes: tuple[Name, ...]
     fact: FactValue
     span: Span
+    reason: Text | None = None
+    evidence: tuple[Text, ...] = ()
+
+    def settles(self, failure_mode: str) -> bool:
+        return any(name.text == failure_mode for name in self.failure_modes)
 
 
 @attrs.frozen
@@ -172,6 +194,12 @@ class Technique:
     evidence: tuple[Text, ...]
     fixes: tuple[Name, ...]
     span: Span
+    backs_up: tuple[Name, ...] = ()  # failure modes it backs up outside their owning step
+    feedback_source: Span | None = None  # where it is declared the feedback of step 2
+
+    def mentions(self, failure_mode: str) -> bool:
+        """Whether it addresses or backs up `failure_mode`."""
+        return any(name.text == failure_mode for name in self.addresses + self.backs_up)
 
 
 @attrs.frozen

@@ -159,7 +159,7 @@ def _problem(path: str, text: str, error: UnexpectedInput) -> tuple[nodes.Syntax
         nodes.SyntaxProblem(
             message=f"expected {expected}, found {found}",
             span=Span(path, token.line, token.column, token.end_line, token.end_column),
-            help=_hint(token, error.expected),
+            help=_hint(token, error.expected, _line_before(text, token.start_pos)),
         ),
         token.start_pos,
     )
@@ -173,9 +173,19 @@ def _shown(char: str) -> str:
     return f"{text_characters.code_point(char)} {unicodedata.name(char, 'control character')}"
 
 
-def _hint(token, expected) -> str | None:
+def _line_before(text: str, offset: int) -> str:
+    return text[text.rfind("\n", 0, offset) + 1 : offset]
+
+
+def _hint(token, expected, before: str = "") -> str | None:
     if token.type == "NAME" and token.value in ("outer", "inner"):
         return None
+    if before.lstrip().startswith("assume ") and token.value == "=":
+        return (
+            "`assume` settles a fact of the failure modes it names: "
+            "`assume FAILURE_MODE[, FAILURE_MODE…]: FACT = true|false`; there is no plan-wide `assume`: "
+            "name the failure modes whose stories leave the fact open"
+        )
     if token.value in ("=", ":") and "EQUAL" not in expected:
         return "facts are set with `name = true` inside a failure mode or scenario"
     if token.type in ("STEP", "OPERATIONALIZE") and "RBRACE" in expected:

@@ -13,6 +13,9 @@ are read in `unescape`. Expressions nested deeper than `MAX_NESTING` levels are 
 
 `to_concrete` turns the lark tree of a parse that keeps every token (no builder) into
 the concrete tree (`nodes.Syntax`) the formatter reads.
+
+Longer than most modules on purpose: it holds one small method per grammar rule, so its
+length follows the grammar's, and splitting it would split one mapping in two.
 """
 
 from __future__ import annotations
@@ -331,13 +334,22 @@ class NodeBuilder:
         return nodes.Binding(self._name(slot), self._name(definition), self._span(slot, definition))
 
     def assumption(self, children):
-        # "assume" NAME ":" NAME "=" BOOL
-        _, failure_mode, _, fact, _, value = children
+        # "assume" NAME ("," NAME)* ":" NAME "=" BOOL because? evidence*
+        colon = next(i for i, child in enumerate(children) if getattr(child, "value", None) == ":")
+        fact, value = children[colon + 1], children[colon + 3]
+        extras = children[colon + 4 :]
+        last = extras[-1][1].span if extras else span_of(self.path, value)
+        first = children[0]
         return nodes.Assumption(
-            failure_mode=self._name(failure_mode),
+            failure_modes=tuple(self._name(token) for token in children[1:colon:2]),
             fact=nodes.FactValue(self._name(fact), value.value == "true", self._span(fact, value)),
-            span=self._span(children[0], value),
+            span=Span(self.path, first.line, first.column, last.end_line, last.end_column),
+            reason=next((text for key, text in extras if key == "because"), None),
+            evidence=tuple(text for key, text in extras if key == "evidence"),
         )
+
+    def because(self, children):
+        return ("because", self._text(children[1]))
 
     def operationalize(self, children):
         return ("operationalize", tuple(children[2:-1]))
@@ -348,6 +360,12 @@ class NodeBuilder:
     def fixes(self, children):
         return ("fixes", children[1])
 
+    def backs_up(self, children):
+        return ("backs_up", children[1])
+
+    def feedback_source(self, children):
+        return ("feedback_source", span_of(self.path, children[0]))
+
     def status(self, children):
         return ("status", self._name(children[1]))
 
@@ -356,10 +374,10 @@ class NodeBuilder:
 
     def technique(self, children):
         # "technique" NAME STRING "{" _technique_item* "}"
-        fields = {"addresses": (), "fixes": (), "evidence": (), "status": None}
+        fields = {"addresses": (), "fixes": (), "evidence": (), "backs_up": (), "status": None, "feedback_source": None}
         for key, value in children[4:-1]:
-            if key == "status":
-                fields["status"] = value
+            if key in ("status", "feedback_source"):
+                fields[key] = value
             elif key == "evidence":
                 fields["evidence"] += (value,)
             else:

@@ -3,7 +3,8 @@ pages in a directory out.
 
 `index.html` lists the plans with coverage bars; each plan gets a page with the failure
 mode × step matrix, the three steps drawn as inline SVG (techniques in their steps, linked
-to the failure modes they address), open ownership with its deciding facts, techniques and
+to the failure modes they address), open ownership with its deciding facts, the derivation
+of each owner (the text `explain` prints, one `<details>` per failure mode), techniques and
 their evidence, findings with source lines, and the classification table of scenarios in
 the same file; `scenarios.html` collects every scenario. Each page is self-contained
 (inline CSS and SVG, no script, no network; a Content-Security-Policy forbids both), so the

@@ -1,14 +1,16 @@
 """HTML report: the page of one plan. Its facts and coverage bar, the changes against the
-base, the failure mode × step matrix, the three steps as a diagram, open ownership, the
+base, the failure mode × step matrix, the three steps as a diagram, open ownership, why
+each failure mode has its owner (the derivation `explain` prints, from the result), the
 techniques with their evidence, the findings, and the scenarios of its file."""
 
 from __future__ import annotations
 
 from alignment_plan.reporters import wording
+from alignment_plan.reporters.explain import render_text
 from alignment_plan.reporters.html.delta import plan_delta_html
 from alignment_plan.reporters.html.diagram import diagram
 from alignment_plan.reporters.html.findings import plan_findings_html
-from alignment_plan.reporters.html.markup import Anchors, bar, code, e, evidence_link, page, step_tag, table_wrap
+from alignment_plan.reporters.html.markup import MARKUP, Anchors, bar, code, e, evidence_link, page, step_tag, table_wrap
 from alignment_plan.reporters.html.scenarios import label_check_html, scenario_table
 from alignment_plan.results.model import CheckResult, Delta, FailureModeResult, PlanResult, TechniqueResult
 from alignment_plan.vocabulary import NO_OWNER, STEPS
@@ -118,6 +120,30 @@ def open_ownership(plan: PlanResult, anchors: Anchors) -> str:
     )
 
 
+def derivations(plan: PlanResult, anchors: Anchors) -> str:
+    """One collapsed `<details>` per failure mode holding its numbered derivation, the text
+    `alignment-plan explain` prints from the same result data, escaped; open for the failure
+    modes a reviewer must act on (open owner, not covered)."""
+    items = []
+    for fm in plan.failure_modes:
+        if fm.explanation is None:
+            continue
+        state = wording.coverage_state(fm)
+        unsettled = fm.owner == "operationalize" or state in (wording.UNCOVERED, wording.PARTLY)
+        items.append(
+            f'<details class="derivation" id="{anchors(fm.name)}-why"{" open" if unsettled else ""}>'
+            f"<summary>{code(fm.name)}: {wording.owner(fm, MARKUP)}, {wording.STATE[state]}</summary>"
+            f'<pre tabindex="0">{e(render_text(fm.explanation))}</pre></details>'
+        )
+    if not items:
+        return "<p>No derivation is recorded for this plan.</p>"
+    return (
+        "<p>Each derivation numbers its steps and names the file and line of every input, so a "
+        "reviewer can point at the line they dispute; <code>alignment-plan explain</code> prints the same.</p>"
+        + "".join(items)
+    )
+
+
 def techniques_table(plan: PlanResult, anchors: Anchors) -> str:
     if not plan.techniques:
         return "<p>This plan has no techniques.</p>"
@@ -182,6 +208,9 @@ def plan_page(result: CheckResult, plan: PlanResult, delta: Delta | None, precis
         '<section aria-labelledby="open"><h2 id="open">Open ownership</h2>',
         open_ownership(plan, anchors),
         "</section>",
+        '<section aria-labelledby="why"><h2 id="why">Why these owners</h2>',
+        derivations(plan, anchors),
+        "</section>",
         '<section aria-labelledby="evidence"><h2 id="evidence">Techniques and evidence</h2>',
         techniques_table(plan, anchors),
         "</section>",
@@ -200,5 +229,5 @@ def plan_page(result: CheckResult, plan: PlanResult, delta: Delta | None, precis
     return page(
         f"{plan.name}: {title}",
         "\n".join(body),
-        [("#matrix", "Matrix"), ("#steps", "Steps"), ("#findings", "Findings")],
+        [("#matrix", "Matrix"), ("#steps", "Steps"), ("#why", "Why"), ("#findings", "Findings")],
     )

@@ -1,0 +1,134 @@
+"""Checker: derivations (`analysis.explain`) converted into `results.explain.Explanation`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from alignment_plan.analysis.explain import Derivation, derive
+from alignment_plan.analysis.resolver import Scope
+from alignment_plan.analysis.semantics import Ownership, PlanAnalysis
+from alignment_plan.analysis.verdicts import Evaluator
+from alignment_plan.results.explain import (
+    FROM_ASSUMPTION,
+    FROM_FAILURE_MODE,
+    IGNORED_ASSUMPTION,
+    BindingLine,
+    CompletionLine,
+    Explanation,
+    FactLine,
+    RuleLine,
+    TechniqueLine,
+)
+from alignment_plan.syntax.nodes import expression_text
+
+
+def explanation(
+    scope: Scope,
+    evaluator: Evaluator,
+    analysis: PlanAnalysis,
+    owned: Ownership,
+    priors: Mapping[str, Fraction],
+) -> Explanation:
+    """The explanation of one failure mode's owner and coverage in one plan."""
+    return explanation_of(derive(scope, evaluator, analysis, owned, priors), analysis.plan.name.text)
+
+
+def _assumption_line(fact, value, assumption, origin, read: bool) -> FactLine:
+    return FactLine(
+        fact=fact,
+        value=value,
+        origin=origin,
+        file=assumption.span.file,
+        line=assumption.span.line,
+        read=read,
+        reason=assumption.reason.value if assumption.reason else None,
+        evidence=tuple(e.value for e in assumption.evidence),
+    )
+
+
+def explanation_of(derivation: Derivation, plan: str) -> Explanation:
+    owned, lens, decl = derivation.ownership, derivation.lens, derivation.failure_mode
+    reads = derivation.reads
+    facts = [
+        FactLine(f.fact, f.value, FROM_FAILURE_MODE, f.stated.span.file, f.stated.span.line, f.fact in reads)
+        if f.assumption is None
+        else _assumption_line(f.fact, f.value, f.assumption, FROM_ASSUMPTION, f.fact in reads)
+        for f in derivation.story
+    ]
+    facts += [
+        _assumption_line(fact.fact.text, fact.value, c.assumption, IGNORED_ASSUMPTION, fact.fact.text in reads)
+        for c in derivation.ignored
+        for fact in (c.assumption.fact,)
+    ]
+    rule_count = len(derivation.rules)
+    return Explanation(
+        plan=plan,
+        failure_mode=owned.failure_mode,
+        title=owned.title,
+        sources=tuple(source.value for source in decl.sources),
+        file=decl.span.file,
+        line=decl.span.line,
+        lens=lens.name.text if lens else None,
+        lens_file=lens.span.file if lens else None,
+        lens_line=lens.span.line if lens else None,
+        rules=tuple(
+            RuleLine(
+                number=number,
+                verdict=trace.rule.verdict.text,
+                legacy=trace.rule.legacy.text if trace.rule.legacy else None,
+                condition=expression_text(trace.rule.condition),
+                residual=expression_text(trace.residual),
+                gives_verdict=trace.gives_verdict,
+            )
+            for number, trace in enumerate(derivation.rules, start=1)
+        ),
+        bindings=tuple(
+            BindingLine(
+                slot=trace.slot,
+                definition=trace.definition.name.text,
+                formula=expression_text(trace.definition.body),
+                residual=expression_text(trace.residual),
+                read=trace.read,
+                file=trace.binding.span.file,
+                line=trace.binding.span.line,
+                definition_file=trace.definition.span.file,
+                definition_line=trace.definition.span.line,
+            )
+            for trace in derivation.bindings
+        ),
+        facts=tuple(facts),
+        unknown=derivation.unknown,
+        deciding=owned.depends_on,
+        owner=owned.owner,
+        possible_owners=owned.possible_owners,
+        completions=tuple(
+            CompletionLine(
+                assignment=c.assignment,
+                rule=c.rule + 1 if c.rule < rule_count else None,
+                owner=c.owner,
+                probability=float(c.probability) if c.probability is not None else None,
+            )
+            for c in derivation.completions
+        ),
+        paths=derivation.paths,
+        priors=tuple((fact, float(p)) for fact, p in derivation.priors),
+        owner_probabilities=(
+            tuple((owner, float(p)) for owner, p in owned.probabilities) if owned.probabilities is not None else None
+        ),
+        techniques=tuple(
+            TechniqueLine(
+                name=t.technique.name.text,
+                step=t.step,
+                status=t.technique.status.text if t.technique.status else None,
+                reason=t.reason,
+                line=t.technique.span.line,
+            )
+            for t in derivation.techniques
+        ),
+        threshold=derivation.threshold,
+        covered=owned.covered,
+        covered_from=owned.covered_from,
+        missing_in=owned.missing_in,
+        out_of_scope=owned.out_of_scope.reason.value if owned.out_of_scope else None,
+    )
