@@ -20,7 +20,7 @@ from alignment_plan.diagnostics import Diagnostic
 from alignment_plan.reporters import mermaid, wording
 from alignment_plan.reporters.explain import render_text
 from alignment_plan.reporters.text import summary_line
-from alignment_plan.results.coverage import total_of
+from alignment_plan.results.coverage import DEFAULT_PRECISION, total_of
 from alignment_plan.results.model import CheckResult, Delta, FailureModeResult, PlanDelta, PlanResult
 from alignment_plan.text import printable
 from alignment_plan.vocabulary import OPERATIONALIZE
@@ -205,7 +205,7 @@ def plan_section(
 
 def render(
     result: CheckResult,
-    precision: int = 0,
+    precision: int = DEFAULT_PRECISION,
     show_missing: bool = False,
     skip_covered: bool = False,
     delta: Delta | None = None,

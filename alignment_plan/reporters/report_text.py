@@ -27,7 +27,7 @@ def bindings_text(plan: PlanResult) -> str:
     return text
 
 
-def delta_lines(delta: Delta, precision: int = 0) -> list[str]:
+def delta_lines(delta: Delta, precision: int = DEFAULT_PRECISION) -> list[str]:
     """The delta section as plain lines; user input in sentences stays in backticks."""
     out = [
         f"Compared with {wording.base_of(delta)}:",
@@ -97,7 +97,7 @@ def render_plan(plan: PlanResult, precision: int, show_missing: bool, skip_cover
 
 def render(
     result: CheckResult,
-    precision: int = 0,
+    precision: int = DEFAULT_PRECISION,
     show_missing: bool = False,
     skip_covered: bool = False,
     delta: Delta | None = None,

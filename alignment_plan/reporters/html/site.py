@@ -10,11 +10,12 @@ from alignment_plan.reporters.html.index import index_page, page_names
 from alignment_plan.reporters.html.plan import plan_page
 from alignment_plan.reporters.html.scenarios import scenarios_page
 from alignment_plan.reporters.output import write_pages
+from alignment_plan.results.coverage import DEFAULT_PRECISION
 from alignment_plan.results.model import CheckResult, Delta
 
 
 def render_site(
-    result: CheckResult, delta: Delta | None = None, precision: int = 0, title: str = "Alignment plan coverage"
+    result: CheckResult, delta: Delta | None = None, precision: int = DEFAULT_PRECISION, title: str = "Alignment plan coverage"
 ) -> dict[str, str]:
     """Every page of the site: file name to HTML text."""
     names = page_names(result.plans)
@@ -30,7 +31,7 @@ def write_site(
     result: CheckResult,
     directory: Path,
     delta: Delta | None = None,
-    precision: int = 0,
+    precision: int = DEFAULT_PRECISION,
     title: str = "Alignment plan coverage",
     inputs: Iterable[Path] = (),
 ) -> list[Path]:
