@@ -23,6 +23,7 @@ from alignment_plan.analysis.scenarios import analyze_scenarios
 from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, catalog_priors
 from alignment_plan.analysis.semantics import analyze_plan
 from alignment_plan.analysis.verdicts import Evaluator
+from alignment_plan.checker.explain import Explainer
 from alignment_plan.checker.convert import label_check_results, plan_result, rule_info, scenario_results
 from alignment_plan.checker.fingerprints import fingerprints
 from alignment_plan.diagnostics import Diagnostic, Severity
@@ -46,6 +47,10 @@ class CheckOptions:
     severities: Mapping[str, Severity] = attrs.field(factory=dict)  # code -> configured severity
     # Codes switched off for one file (`per-file-ignores`), by the file's display path.
     file_ignores: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    # Derive why each owner is what it is (`FailureModeResult.explanation`). Only the outputs
+    # that show derivations need them (`check --format json`, `report`, `explain`); the
+    # others leave them out, which spares most of the analysis.
+    explanations: bool = True
 
     def enabled_codes(self) -> frozenset[str]:
         return frozenset(RULES) if self.enabled is None else self.enabled & frozenset(RULES)
@@ -145,12 +150,13 @@ def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOp
         for problem in context.scope.import_problems
         if problem.kind == "unreadable" and problem.file is not None
     )
+    explainer = Explainer(context.scope, context.evaluator, catalog_priors(context.scope)) if options.explanations else None
     return FileResult(
         file=module.path,
         diagnostics=tuple(found),
         suppressed=silenced,
         plans=tuple(
-            plan_result(analysis, module.path, context.scope, context.evaluator, catalog_priors(context.scope))
+            plan_result(analysis, module.path, context.scope, explainer)
             for analysis in context.analyses
         ),
         scenarios=tuple(scenario_results(context.scenarios, found)),

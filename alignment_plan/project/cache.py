@@ -92,6 +92,7 @@ def options_fingerprint(options: CheckOptions, file: str) -> str:
                 "enabled": sorted(options.enabled_codes()),
                 "severities": sorted((code, severity.value) for code, severity in options.severities.items()),
                 "ignored": sorted(options.file_ignores.get(file, ())),
+                "explanations": options.explanations,
             },
             sort_keys=True,
         )
