@@ -127,8 +127,9 @@ def test_residuals_are_what_is_left_of_each_rule():
 
 
 def test_shared_derivations_give_what_each_plan_derives_alone(tmp_path):
-    # The explainer shares the lens part, residuals and lines between plans that agree on
-    # them; every explanation must equal the one derived for its plan with nothing shared.
+    # The explainer shares the lens part, residuals and lines between plans (of every module
+    # of a workspace) that agree on them; every explanation must equal the one derived for
+    # its plan with nothing shared.
     from alignment_plan.analysis.explain import derive
     from alignment_plan.checker.check import analyze_module
     from alignment_plan.checker.explain import Explainer, explanation_of
@@ -140,11 +141,15 @@ def test_shared_derivations_give_what_each_plan_derives_alone(tmp_path):
     workspace = Workspace(ROOT)
     workspace.allow(tmp_path)
     compared = 0
-    for path in [*sorted((ROOT / "plans").glob("*.plan")), tmp_path / "generated.plan"]:
-        scope = resolve(workspace, workspace.module(path))
+    cases = sorted((ROOT / "tests" / "cases").rglob("*.plan"))  # their own facts, slots, priors
+    for path in [*sorted((ROOT / "plans").glob("*.plan")), *cases, tmp_path / "generated.plan"]:
+        module = workspace.module(path)
+        if module is None or module.problems:
+            continue
+        scope = resolve(workspace, module)
         context = analyze_module(scope, "prototype")
         priors = catalog_priors(scope)
-        explainer = Explainer(scope, context.evaluator, priors)
+        explainer = Explainer(scope, context.evaluator, priors, workspace.shared)  # shared across modules
         for analysis in context.analyses:
             for owned in analysis.ownership:
                 alone = explanation_of(derive(scope, Evaluator(scope), analysis, owned, priors), analysis.plan.name.text)

@@ -150,7 +150,11 @@ def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOp
         for problem in context.scope.import_problems
         if problem.kind == "unreadable" and problem.file is not None
     )
-    explainer = Explainer(context.scope, context.evaluator, catalog_priors(context.scope)) if options.explanations else None
+    explainer = (
+        Explainer(context.scope, context.evaluator, catalog_priors(context.scope), workspace.shared)
+        if options.explanations
+        else None
+    )
     return FileResult(
         file=module.path,
         diagnostics=tuple(found),

@@ -28,13 +28,17 @@ class Explainer:
     """Explanations of the plans of one module.
 
     Plans that share a failure mode's story, the lens and the bindings share the lens part
-    of their derivations (`derive`'s memo), and here the lines made of it: the rules and the
-    completions are converted once and the same tuples are given to every such plan."""
+    of their derivations (`derive`'s memo), and here the lines made of it: the rules, the
+    completions and the expressions are converted once and the same objects are given to
+    every such plan. With `shared` (a workspace's), the memos serve every module with these
+    names of facts and slots and these priors, since nothing else of a scope enters them."""
 
-    def __init__(self, scope: Scope, evaluator: Evaluator, priors: Mapping[str, Fraction]):
+    def __init__(self, scope: Scope, evaluator: Evaluator, priors: Mapping[str, Fraction], shared: dict | None = None):
         self.scope, self.evaluator, self.priors = scope, evaluator, priors
-        self._derived: dict = {}
-        self._lines: dict[int, tuple] = {}  # id of a shared part -> (the part, its lines or text)
+        context = ("explanations", frozenset(scope.facts), frozenset(scope.slots), frozenset(priors.items()))
+        memos = ({} if shared is None else shared).setdefault(context, ({}, {}))
+        self._derived: dict = memos[0]
+        self._lines: dict[int, tuple] = memos[1]  # id of a shared part -> (the part, its lines or text)
 
     def explain(self, analysis: PlanAnalysis, owned: Ownership) -> Explanation:
         """The explanation of one failure mode's owner and coverage in one plan."""
