@@ -15,13 +15,13 @@ import os
 import sys
 
 from alignment_plan import __version__
-from alignment_plan.commands import catalog, check, classify, config, explain, init, lsp, report, rule
+from alignment_plan.commands import catalog, check, classify, clean, config, explain, init, lsp, report, rule
 from alignment_plan.commands import format as format_command
 from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, OutputError, fail
 from alignment_plan.text import describe_bug
 from alignment_plan.runtime import fewer_collections
 
-COMMANDS = (check, explain, format_command, classify, report, catalog, rule, config, lsp, init)
+COMMANDS = (check, explain, format_command, classify, report, catalog, rule, config, lsp, init, clean)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -196,7 +196,7 @@ def test_the_tool_fingerprint_follows_the_version(monkeypatch):
 
 
 def _entries(project: Path) -> list[Path]:
-    return sorted((project / CACHE_DIRECTORY).glob("*/*.json"))
+    return sorted((project / CACHE_DIRECTORY).glob("*/*/*.json"))
 
 
 def test_a_damaged_or_foreign_entry_is_a_miss(project, checked):
@@ -220,7 +220,7 @@ def test_runs_sharing_the_cache_at_once(project):
     runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, env=env) for _ in range(3)]
     outputs = [run.communicate()[0].decode("utf-8") for run in runs]
     assert outputs == [expected] * 3
-    assert not list((project / CACHE_DIRECTORY).glob("*/.*.tmp"))
+    assert not list((project / CACHE_DIRECTORY).glob("*/*/.*.tmp"))
     again = subprocess.run(command, cwd=project, stdout=subprocess.PIPE, env=env)
     assert again.stdout.decode("utf-8") == expected
 
@@ -270,3 +270,45 @@ def test_an_entry_reads_back_as_the_result_it_was_written_from(tmp_path):
     assert sum(len(r.plans) for r in results) > 40 and any(r.scenarios for r in results)
     for result in results:
         assert result_cache.loads(result_cache.dumps(result)) == result, result.file
+
+
+def test_each_file_keeps_its_most_recently_used_entries(project, checked):
+    """Editing a file again and again does not grow the cache: the file keeps
+    KEEP_PER_FILE entries, the one in use among them; the other files keep theirs."""
+    target = project / "plans" / "p01.plan"
+    original = target.read_text(encoding="utf-8")
+    Project.open(project, cache=True).check([project])
+    before = set(_entries(project))
+    for edit in range(result_cache.KEEP_PER_FILE + 3):
+        target.write_text(original + f"# edit {edit}\n", encoding="utf-8")
+        Project.open(project, cache=True).check([project])
+    after = set(_entries(project))
+    added = after - before
+    assert len(after) == len(before) + result_cache.KEEP_PER_FILE - 1  # p01's first entry pruned too
+    assert len({entry.parent for entry in added}) == 1  # all in p01's folder
+    checked.clear()
+    Project.open(project, cache=True).check([project])
+    assert checked == []  # the latest version is among those kept
+
+
+def test_clean_removes_the_cache_and_nothing_else(project, monkeypatch, capsys, tmp_path_factory):
+    monkeypatch.chdir(project / "plans")  # the root is found as every command finds it
+    Project.open(project, cache=True).check([project])
+    assert main(["clean"]) == 0
+    assert not (project / CACHE_DIRECTORY).exists() and (project / "plans" / "p00.plan").is_file()
+    assert "removed the result cache" in capsys.readouterr().err
+    assert main(["clean"]) == 0 and "no result cache" in capsys.readouterr().err
+    # A link in its place is removed, not followed.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "keep.txt").write_text("mine", encoding="utf-8")
+    (project / CACHE_DIRECTORY).symlink_to(elsewhere, target_is_directory=True)
+    assert main(["clean"]) == 0
+    assert not (project / CACHE_DIRECTORY).is_symlink() and (elsewhere / "keep.txt").is_file()
+    # A folder of that name that this tool did not make is left alone.
+    (project / CACHE_DIRECTORY).mkdir()
+    (project / CACHE_DIRECTORY / "notes.txt").write_text("not a cache", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["clean"]) == 2
+    err = capsys.readouterr().err
+    assert "was not made by alignment-plan" in err and err.count("\n") == 1
+    assert (project / CACHE_DIRECTORY / "notes.txt").is_file()

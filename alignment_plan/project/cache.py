@@ -11,10 +11,13 @@ anything it imports, to the configuration or to the tool invalidates exactly the
 entries it must.
 
 Entries live in `.alignment-plan-cache/` under the project root (which holds a
-`.gitignore` of `*` and a `CACHEDIR.TAG`). Each is written to a temporary file and
-renamed into place, so runs sharing the cache never read half an entry; an entry that
-cannot be read or decoded is a miss. Entries are JSON, and decoding builds only the
-result classes listed here, so an entry never runs code.
+`.gitignore` of `*` and a `CACHEDIR.TAG`), in one folder per checked file. Each is written
+to a temporary file and renamed into place, so runs sharing the cache never read half an
+entry; an entry that cannot be read or decoded is a miss. Entries are JSON, and decoding
+builds only the result classes listed here, so an entry never runs code. A file keeps its
+`KEEP_PER_FILE` most recently used entries (other options, earlier versions of it); older
+ones are removed when a new one is written, so the cache does not grow with every edit.
+`alignment-plan clean` removes the whole folder.
 
 The cache directory sits in the checkout, so a pull request can commit one. Each entry
 is therefore signed with a key kept outside every project (`alignment-plan/cache-key`
@@ -33,6 +36,7 @@ import hmac
 import importlib.util
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from fractions import Fraction
@@ -47,7 +51,8 @@ from alignment_plan.paths import CACHE_DIRECTORY
 from alignment_plan.results import coverage, explain, model
 
 DIRECTORY = CACHE_DIRECTORY
-FORMAT = "2"  # the layout of an entry; part of every key
+FORMAT = "3"  # the layout of an entry; part of every key
+KEEP_PER_FILE = 4  # entries kept for one file: a few option sets (formats), a branch switched back
 _GITIGNORE = "# Made by alignment-plan: the result cache is never committed.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The result cache of alignment-plan (see https://bford.info/cachedir/).\n"
 
@@ -199,7 +204,9 @@ class ResultCache:
         return hmac.new(self._secret or b"", text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
     def key(self, display: str, text: str, options: CheckOptions) -> str:
-        return _digest(FORMAT, tool_fingerprint(), options_fingerprint(options, display), str(self.root), display, text)
+        """The entry's name: the file's folder, then a digest of everything its result depends on."""
+        entry = _digest(FORMAT, tool_fingerprint(), options_fingerprint(options, display), str(self.root), display, text)
+        return f"{_digest(str(self.root), display)}/{entry}"
 
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -209,7 +216,8 @@ class ResultCache:
         try:
             if self._secret is None:
                 raise LookupError
-            signature, _, text = self._entry(key).read_text(encoding="utf-8").partition("\n")
+            path = self._entry(key)
+            signature, _, text = path.read_text(encoding="utf-8").partition("\n")
             if not hmac.compare_digest(signature, self._sign(text)):
                 raise LookupError  # written elsewhere: never trusted
             data = loads(text)
@@ -222,6 +230,10 @@ class ResultCache:
             self.misses += 1
             return None
         self.hits += 1
+        try:
+            os.utime(path)  # used now: the last entry of this file to be pruned
+        except OSError:
+            pass
         return result
 
     def put(self, key: str, result: FileResult) -> None:
@@ -237,6 +249,7 @@ class ResultCache:
             self._prepare(target.parent)
             text = dumps(entry)
             _write_atomically(target, self._sign(text) + "\n" + text)
+            _prune(target.parent, KEEP_PER_FILE)
         except OSError:
             pass
 
@@ -247,7 +260,44 @@ class ResultCache:
             self.directory.mkdir(parents=True, exist_ok=True)
             for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
                 _write_atomically(self.directory / name, text)
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently used entries of `folder` (another run may
+    remove one at the same time: that is a miss for it, never a half-read entry)."""
+    entries = []
+    for path in folder.glob("*.json"):
+        try:
+            entries.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    for _, path in sorted(entries, reverse=True)[keep:]:
+        path.unlink(missing_ok=True)
+
+
+class NotACache(Exception):
+    """The cache folder's name is taken by something this tool did not make."""
+
+
+def remove_cache(root: Path) -> Path | None:
+    """Remove the result cache under `root`; the folder removed, or None when there was none.
+    A symbolic link in its place is removed, never followed; a folder without the tag this
+    tool writes is left alone (`NotACache`)."""
+    directory = root / DIRECTORY
+    if directory.is_symlink():
+        directory.unlink()
+        return directory
+    if not directory.is_dir():
+        return None
+    try:
+        tagged = (directory / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith(_TAG.splitlines()[0])
+    except (OSError, UnicodeDecodeError):
+        tagged = False
+    if not tagged:
+        raise NotACache(f"`{directory}` was not made by alignment-plan (no CACHEDIR.TAG of its own); remove it yourself")
+    shutil.rmtree(directory)
+    return directory
 
 
 def secret_key() -> bytes | None:
