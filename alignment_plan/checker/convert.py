@@ -17,16 +17,10 @@ from alignment_plan.results.model import (
     FailureModeResult,
     LabelCheckResult,
     PlanResult,
-    RuleInfo,
     ScenarioResult,
     TechniqueResult,
     VerdictResult,
 )
-from alignment_plan.rules.registry import Rule
-
-
-def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
-    return RuleInfo(rule.code, rule.name, severity or rule.severity, rule.summary, rule.description)
 
 
 def plan_result(
