@@ -8,8 +8,8 @@ project layer; options are data, so a run can be described, compared and cached.
 A file whose analysis passes a limit gets an AP005 finding for the part left out; a file
 that hits a bug gets a `FileError` (exit 2) and the other files keep their results.
 `combine` and the classes here are all a run served from the result cache needs, so the
-stages that only a check runs (conversion to results, the rule context, suppressions)
-are imported by the functions that run them.
+stages that only a check runs (resolution, analysis, the rule context, suppressions,
+conversion to results) are imported by the functions that run them.
 """
 
 from __future__ import annotations
@@ -21,12 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from alignment_plan.analysis.logic import BudgetExceeded
-from alignment_plan.analysis.resolver import Scope, Workspace, resolve
-from alignment_plan.analysis.scenarios import analyze_scenarios
-from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, catalog_priors
-from alignment_plan.analysis.semantics import analyze_plan
-from alignment_plan.analysis.verdicts import Evaluator
+from alignment_plan.analysis.workspace import Workspace
 from alignment_plan.checker.fingerprints import fingerprints
 from alignment_plan.diagnostics import Diagnostic, Severity
 from alignment_plan.results.model import CheckResult, FileError, LabelCheckResult, PlanResult, RuleInfo, ScenarioResult
@@ -38,6 +33,7 @@ from alignment_plan.text import describe_bug
 from alignment_plan.vocabulary import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
+    from alignment_plan.analysis.resolver import Scope
     from alignment_plan.rules.context import ModuleContext
 
 
@@ -58,6 +54,11 @@ class CheckOptions:
 def analyze_module(scope: Scope, threshold: str) -> ModuleContext:
     """Every analysis of one file, within the limits: a plan or the scenarios that pass one
     are left out and recorded for AP005 instead."""
+    from alignment_plan.analysis.logic import BudgetExceeded
+    from alignment_plan.analysis.scenarios import analyze_scenarios
+    from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, catalog_priors
+    from alignment_plan.analysis.semantics import analyze_plan
+    from alignment_plan.analysis.verdicts import Evaluator
     from alignment_plan.rules.context import LimitExceeded, ModuleContext
 
     evaluator = Evaluator(scope)
@@ -101,6 +102,7 @@ _LIMIT_HELP = "`docs/limits.md` lists the limits; split the file, or write fewer
 
 def check_module(workspace: Workspace, module, options: CheckOptions):
     """The findings on one parsed module, the number suppressed, and its analyses."""
+    from alignment_plan.analysis.resolver import resolve
     from alignment_plan.rules.suppressions import SuppressionFacts, apply_suppressions, parse_suppressions
 
     scope = resolve(workspace, module)
@@ -135,6 +137,7 @@ class FileResult:
 
 def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOptions()) -> FileResult:
     """Check one file; the workspace keeps what it parses for the next file."""
+    from alignment_plan.analysis.scenarios.stories import catalog_priors
     from alignment_plan.checker.convert import label_check_results, plan_result, scenario_results
 
     key = workspace.key(path)

@@ -18,7 +18,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from alignment_plan.analysis.resolver import Workspace
+from alignment_plan.analysis.workspace import Workspace
 from alignment_plan.checker.check import CheckOptions, FileResult, check_file
 
 # Fewer files than this per worker, and starting the worker costs more than it saves.
