@@ -124,3 +124,53 @@ def test_residuals_are_what_is_left_of_each_rule():
                     return kleene(bindings[name].body, value_of) if name in bindings else False
 
                 assert kleene(residual, value_of) == kleene(rule.condition, value_of), (plan.name, fm.name, line)
+
+
+def test_shared_derivations_give_what_each_plan_derives_alone(tmp_path):
+    # The explainer shares the lens part, residuals and lines between plans (of every module
+    # of a workspace) that agree on them; every explanation must equal the one derived for
+    # its plan with nothing shared.
+    from alignment_plan.analysis.explain import derive
+    from alignment_plan.checker.check import analyze_module
+    from alignment_plan.checker.explain import Explainer, explanation_of
+    from alignment_plan.analysis.scenarios.stories import catalog_priors
+
+    from plan_generator import generate_plans, render_plan_file
+
+    (tmp_path / "generated.plan").write_text(render_plan_file(generate_plans(80)), encoding="utf-8")
+    workspace = Workspace(ROOT)
+    workspace.allow(tmp_path)
+    compared = 0
+    cases = sorted((ROOT / "tests" / "cases").rglob("*.plan"))  # their own facts, slots, priors
+    for path in [*sorted((ROOT / "plans").glob("*.plan")), *cases, tmp_path / "generated.plan"]:
+        module = workspace.module(path)
+        if module is None or module.problems:
+            continue
+        scope = resolve(workspace, module)
+        context = analyze_module(scope, "prototype")
+        priors = catalog_priors(scope)
+        explainer = Explainer(scope, context.evaluator, priors, workspace.shared)  # shared across modules
+        for analysis in context.analyses:
+            for owned in analysis.ownership:
+                alone = explanation_of(derive(scope, Evaluator(scope), analysis, owned, priors), analysis.plan.name.text)
+                assert explainer.explain(analysis, owned) == alone, (path.name, owned.failure_mode)
+                compared += 1
+    assert compared > 300 and len(explainer._derived) < compared  # the generated plans share
+
+
+@pytest.mark.parametrize(("fmt", "explained"), [("json", True), ("text", False), ("sarif", False)])
+def test_only_the_outputs_that_show_derivations_compute_them(at_root, capsys, monkeypatch, fmt, explained):
+    from alignment_plan.project import project as project_module
+
+    seen = []
+    real = project_module.Project.check
+
+    def check(self, *args, **kwargs):
+        result = real(self, *args, **kwargs)
+        seen.extend(fm.explanation is not None for plan in result.plans for fm in plan.failure_modes)
+        return result
+
+    monkeypatch.setattr(project_module.Project, "check", check)
+    main(["check", "--isolated", "--no-cache", "--format", fmt, OUTCOMES])
+    capsys.readouterr()
+    assert seen and set(seen) == {explained}

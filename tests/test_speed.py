@@ -253,3 +253,20 @@ def test_a_cache_folder_that_is_a_link_is_not_used(project, checked, tmp_path_fa
     assert list(elsewhere.iterdir()) == []  # nothing written through the link
     checked.clear()
     assert _outputs(project, cache=True) == fresh and len(checked) == 42
+
+
+def test_an_entry_reads_back_as_the_result_it_was_written_from(tmp_path):
+    # Every result class of every repository plan and of generated plans (explanations,
+    # scenarios, label checks, fractions, enums): what `loads` gives equals what was stored.
+    from plan_generator import generate_plans, render_plan_file
+
+    from alignment_plan.checker.check import CheckOptions, check_file
+
+    (tmp_path / "generated.plan").write_text(render_plan_file(generate_plans(40)), encoding="utf-8")
+    workspace = Project.open(ROOT, isolated=True).workspace()
+    workspace.allow(tmp_path)
+    paths = [*sorted((ROOT / "plans").glob("*.plan")), *sorted((ROOT / "tests" / "cases").rglob("*.plan"))]
+    results = [check_file(path, workspace, CheckOptions()) for path in [*paths, tmp_path / "generated.plan"]]
+    assert sum(len(r.plans) for r in results) > 40 and any(r.scenarios for r in results)
+    for result in results:
+        assert result_cache.loads(result_cache.dumps(result)) == result, result.file

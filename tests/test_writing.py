@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 
 from alignment_plan.cli import main
+from alignment_plan.paths import CACHE_DIRECTORY
 from alignment_plan.reporters import json_report
 from alignment_plan.reporters.html import site
 
@@ -60,11 +61,16 @@ def leftovers(directory) -> list[str]:
 def test_output_never_overwrites_an_input(project, capsys, argv):
     (project / "base.json").write_text((ROOT / "tests" / "fixtures" / "report" / "base.json").read_text())
     assert run(capsys, "check", "--baseline", "baseline.json", "plans")[0] == 0
-    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    before = user_files(project)
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     one_line_error(err, "is an input of this run")
-    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+    assert user_files(project) == before
+
+
+def user_files(project) -> dict:
+    """Every file under `project` but the result cache's entries, which a run may add."""
+    return {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and CACHE_DIRECTORY not in p.parts}
 
 
 def test_output_refuses_a_hard_link_to_an_input(project, capsys):

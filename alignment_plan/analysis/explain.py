@@ -130,23 +130,93 @@ def story_facts(failure_mode: nodes.FailureModeDecl, assumptions) -> tuple[tuple
     return tuple(facts.values()), tuple(ignored)
 
 
+@attrs.frozen
+class LensPart:
+    """What a derivation takes from the lens, the facts it reads and the slots it reads, so
+    every plan that agrees on those shares it (see `derive`'s `memo`)."""
+
+    rules: tuple[RuleTrace, ...]
+    completions: tuple[Completion, ...]
+    unknown: tuple[str, ...]
+    paths: bool
+    priors: tuple[tuple[str, Fraction], ...]
+
+
 def derive(
     scope: Scope,
     evaluator: Evaluator,
     analysis: PlanAnalysis,
     owned: Ownership,
     priors: Mapping[str, Fraction] | None = None,
+    memo: dict | None = None,
 ) -> Derivation:
-    """The derivation of one failure mode's owner and coverage in one plan."""
+    """The derivation of one failure mode's owner and coverage in one plan.
+
+    `memo`, when given, keeps what plans share (the lens part, the residuals of the
+    bindings) for the next plan; it belongs to one `evaluator` and one `priors` mapping."""
     plan = analysis.plan
     failure_mode = scope.failure_modes[owned.failure_mode]
     story, ignored = story_facts(failure_mode, applied_assumptions(plan, owned.failure_mode))
     values = {fact.fact: fact.value for fact in story}
     bindings = plan_bindings(scope, plan)
     lens = analysis.lens
+    memo = {} if memo is None else memo
+    # The lens reads the slots in `lens_slots` and, through them, the facts in `reads`; the
+    # rest of the story and of the bindings cannot change its part of the derivation.
+    read_bindings = {slot: d for slot, d in bindings.items() if slot in analysis.lens_slots}
+    bound = frozenset((slot, id(definition)) for slot, definition in read_bindings.items())
+    reads = _remember(memo, ("reads", id(lens), bound), lambda: _reads(scope, lens, read_bindings), lens, read_bindings)
+    read_values = {fact: value for fact, value in values.items() if fact in reads}
+    part = _remember(
+        memo,
+        ("lens", id(lens), bound, frozenset(read_values.items())),
+        lambda: _lens_part(scope, evaluator, lens, read_values, read_bindings, reads, priors or {}),
+        lens,
+        read_bindings,
+    )
+    everything = (frozenset(values.items()), frozenset((slot, id(d)) for slot, d in bindings.items()))
+    residuals = _remember(memo, ("residuals", *everything), lambda: _residuals(scope, values, bindings), bindings)
     first_binding = {}
     for binding in plan.bindings:
         first_binding.setdefault(binding.slot.text, binding)
+    return Derivation(
+        ownership=owned,
+        failure_mode=failure_mode,
+        lens=lens,
+        story=story,
+        ignored=ignored,
+        unknown=part.unknown,
+        reads=reads,
+        bindings=tuple(
+            BindingTrace(
+                slot=slot,
+                definition=definition,
+                binding=first_binding[slot],
+                residual=residuals[slot],
+                read=slot in analysis.lens_slots,
+            )
+            for slot, definition in bindings.items()
+        ),
+        rules=part.rules,
+        completions=part.completions,
+        paths=part.paths,
+        priors=part.priors,
+        techniques=_techniques(plan, owned, analysis.threshold),
+        threshold=analysis.threshold,
+    )
+
+
+def _remember(memo: dict, key: tuple, compute, *keep):
+    """`memo[key]`, computed when missing; `keep`: the objects whose ids are in `key`, held
+    with the entry so that no other object can take their ids."""
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = (compute(), keep)
+    return found[0]
+
+
+def _known(scope: Scope, values: Mapping[str, bool], bindings: Mapping[str, nodes.DefinitionDecl]):
+    """What `logic.partial` substitutes: a fact's value, a bound slot's definition, or None."""
 
     def known(name: str):
         if name in values:
@@ -155,49 +225,37 @@ def derive(
             return partial(bindings[name].body, known)
         return None
 
-    binding_traces = tuple(
-        BindingTrace(
-            slot=slot,
-            definition=definition,
-            binding=first_binding[slot],
-            residual=partial(definition.body, known),
-            read=slot in analysis.lens_slots,
+    return known
+
+
+def _residuals(scope: Scope, values, bindings) -> dict[str, nodes.Expr]:
+    known = _known(scope, values, bindings)
+    return {slot: partial(definition.body, known) for slot, definition in bindings.items()}
+
+
+def _reads(scope: Scope, lens, bindings) -> frozenset[str]:
+    return relevant_facts(scope, lens, bindings) if lens is not None else frozenset()
+
+
+def _lens_part(scope: Scope, evaluator: Evaluator, lens, values, bindings, reads, priors) -> LensPart:
+    """The rules, completions and unknown facts of `lens` on a story (the facts it reads)."""
+    if lens is None:
+        return LensPart((), (), (), False, ())
+    known = _known(scope, values, bindings)
+    diagram = evaluator.rule_diagram(lens, values, bindings)
+    reached = set(evaluator.diagrams.leaves(diagram))
+    rules = tuple(
+        RuleTrace(
+            rule=rule,
+            residual=partial(rule.condition, known),
+            gives_verdict=ALWAYS if reached == {index} else (SOMETIMES if index in reached else NEVER),
         )
-        for slot, definition in bindings.items()
+        for index, rule in enumerate(lens.rules)
     )
-    rules, completions, unknown, paths, reads = (), (), (), False, frozenset()
-    in_force: dict[str, Fraction] = {}
-    if lens is not None:
-        diagram = evaluator.rule_diagram(lens, values, bindings)
-        reached = set(evaluator.diagrams.leaves(diagram))
-        rules = tuple(
-            RuleTrace(
-                rule=rule,
-                residual=partial(rule.condition, known),
-                gives_verdict=ALWAYS if reached == {index} else (SOMETIMES if index in reached else NEVER),
-            )
-            for index, rule in enumerate(lens.rules)
-        )
-        reads = relevant_facts(scope, lens, bindings)
-        unknown = tuple(sorted(reads - set(values)))
-        in_force = {fact: p for fact, p in (priors or {}).items() if fact in unknown}
-        completions, paths = _completions(evaluator, lens, diagram, in_force)
-    return Derivation(
-        ownership=owned,
-        failure_mode=failure_mode,
-        lens=lens,
-        story=story,
-        ignored=ignored,
-        unknown=unknown,
-        reads=reads,
-        bindings=binding_traces,
-        rules=rules,
-        completions=completions,
-        paths=paths,
-        priors=tuple(sorted(in_force.items())),
-        techniques=_techniques(plan, owned, analysis.threshold),
-        threshold=analysis.threshold,
-    )
+    unknown = tuple(sorted(reads - set(values)))
+    in_force = {fact: p for fact, p in priors.items() if fact in unknown}
+    completions, paths = _completions(evaluator, lens, diagram, in_force)
+    return LensPart(rules, completions, unknown, paths, tuple(sorted(in_force.items())))
 
 
 def _completions(evaluator: Evaluator, lens, diagram: int, priors: Mapping[str, Fraction]):

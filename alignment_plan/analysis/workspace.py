@@ -44,6 +44,9 @@ class Workspace:
         self._texts: dict[str, str] = {}  # by display path: each file is read once
         self.read_errors: dict[str, str] = {}
         self._touched: set[str] | None = None
+        # Memos of what is a function of declarations alone, shared by every module checked
+        # in this workspace (see `checker.explain.Explainer`); keys hold their objects.
+        self.shared: dict = {}
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[set[str]]:

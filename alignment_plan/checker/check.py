@@ -46,6 +46,10 @@ class CheckOptions:
     severities: Mapping[str, Severity] = attrs.field(factory=dict)  # code -> configured severity
     # Codes switched off for one file (`per-file-ignores`), by the file's display path.
     file_ignores: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    # Derive why each owner is what it is (`FailureModeResult.explanation`). Only the outputs
+    # that show derivations need them (`check --format json`, `report`, `explain`); the
+    # others leave them out, which spares most of the analysis.
+    explanations: bool = True
 
     def enabled_codes(self) -> frozenset[str]:
         return frozenset(RULES) if self.enabled is None else self.enabled & frozenset(RULES)
@@ -139,6 +143,7 @@ def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOp
     """Check one file; the workspace keeps what it parses for the next file."""
     from alignment_plan.analysis.scenarios.stories import catalog_priors
     from alignment_plan.checker.convert import label_check_results, plan_result, scenario_results
+    from alignment_plan.checker.explain import Explainer
 
     key = workspace.key(path)
     with workspace.recording() as touched:
@@ -158,12 +163,17 @@ def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOp
         for problem in context.scope.import_problems
         if problem.kind == "unreadable" and problem.file is not None
     )
+    explainer = (
+        Explainer(context.scope, context.evaluator, catalog_priors(context.scope), workspace.shared)
+        if options.explanations
+        else None
+    )
     return FileResult(
         file=module.path,
         diagnostics=tuple(found),
         suppressed=silenced,
         plans=tuple(
-            plan_result(analysis, module.path, context.scope, context.evaluator, catalog_priors(context.scope))
+            plan_result(analysis, module.path, context.scope, explainer)
             for analysis in context.analyses
         ),
         scenarios=tuple(scenario_results(context.scenarios, found)),

@@ -6,8 +6,7 @@ from alignment_plan.analysis.resolver import Scope
 from alignment_plan.analysis.scenarios import ScenarioAnalysis
 from alignment_plan.analysis.scenarios.tables import Cell, Combination, LABELS
 from alignment_plan.analysis.semantics import PlanAnalysis
-from alignment_plan.analysis.verdicts import Evaluator
-from alignment_plan.checker.explain import explanation
+from alignment_plan.checker.explain import Explainer
 from alignment_plan.vocabulary import STATUSES
 from alignment_plan.diagnostics import Severity
 from alignment_plan.results.coverage import Coverage
@@ -23,12 +22,10 @@ from alignment_plan.results.model import (
 )
 
 
-def plan_result(
-    analysis: PlanAnalysis, file: str, scope: Scope, evaluator: Evaluator | None = None, priors=None
-) -> PlanResult:
+def plan_result(analysis: PlanAnalysis, file: str, scope: Scope, explainer: Explainer | None = None) -> PlanResult:
+    """One plan's result; with an `explainer`, each failure mode carries its explanation."""
     plan = analysis.plan
     failure_modes = scope.failure_modes
-    evaluator = evaluator or Evaluator(scope)
     return PlanResult(
         name=plan.name.text,
         title=plan.title.value,
@@ -57,7 +54,7 @@ def plan_result(
                 owner_probabilities=(
                     tuple((owner, float(p)) for owner, p in o.probabilities) if o.probabilities is not None else None
                 ),
-                explanation=explanation(scope, evaluator, analysis, o, priors or {}),
+                explanation=explainer.explain(analysis, o) if explainer is not None else None,
             )
             for o in analysis.ownership
         ),

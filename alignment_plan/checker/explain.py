@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from fractions import Fraction
 
@@ -23,15 +24,36 @@ from alignment_plan.results.explain import (
 from alignment_plan.syntax.nodes import expression_text
 
 
-def explanation(
-    scope: Scope,
-    evaluator: Evaluator,
-    analysis: PlanAnalysis,
-    owned: Ownership,
-    priors: Mapping[str, Fraction],
-) -> Explanation:
-    """The explanation of one failure mode's owner and coverage in one plan."""
-    return explanation_of(derive(scope, evaluator, analysis, owned, priors), analysis.plan.name.text)
+class Explainer:
+    """Explanations of the plans of one module.
+
+    Plans that share a failure mode's story, the lens and the bindings share the lens part
+    of their derivations (`derive`'s memo), and here the lines made of it: the rules, the
+    completions and the expressions are converted once and the same objects are given to
+    every such plan. With `shared` (a workspace's), the memos serve every module with these
+    names of facts and slots and these priors, since nothing else of a scope enters them."""
+
+    def __init__(self, scope: Scope, evaluator: Evaluator, priors: Mapping[str, Fraction], shared: dict | None = None):
+        self.scope, self.evaluator, self.priors = scope, evaluator, priors
+        context = ("explanations", frozenset(scope.facts), frozenset(scope.slots), frozenset(priors.items()))
+        memos = ({} if shared is None else shared).setdefault(context, ({}, {}))
+        self._derived: dict = memos[0]
+        self._lines: dict[int, tuple] = memos[1]  # id of a shared part -> (the part, its lines or text)
+
+    def explain(self, analysis: PlanAnalysis, owned: Ownership) -> Explanation:
+        """The explanation of one failure mode's owner and coverage in one plan."""
+        derivation = derive(self.scope, self.evaluator, analysis, owned, self.priors, self._derived)
+        return explanation_of(derivation, analysis.plan.name.text, self._shared)
+
+    def _shared(self, part, convert):
+        found = self._lines.get(id(part))
+        if found is None:
+            found = self._lines[id(part)] = (part, convert(part))  # holding `part` keeps its id
+        return found[1]
+
+
+def _unshared(part, convert):
+    return convert(part)
 
 
 def _assumption_line(fact, value, assumption, origin, read: bool) -> FactLine:
@@ -47,7 +69,9 @@ def _assumption_line(fact, value, assumption, origin, read: bool) -> FactLine:
     )
 
 
-def explanation_of(derivation: Derivation, plan: str) -> Explanation:
+def explanation_of(derivation: Derivation, plan: str, shared=_unshared) -> Explanation:
+    """`derivation` as plain data; `shared(part, convert)` converts the parts plans share:
+    rules, completions and expressions (an `Explainer` converts each of them once)."""
     owned, lens, decl = derivation.ownership, derivation.lens, derivation.failure_mode
     reads = derivation.reads
     facts = [
@@ -61,7 +85,6 @@ def explanation_of(derivation: Derivation, plan: str) -> Explanation:
         for c in derivation.ignored
         for fact in (c.assumption.fact,)
     ]
-    rule_count = len(derivation.rules)
     return Explanation(
         plan=plan,
         failure_mode=owned.failure_mode,
@@ -72,23 +95,13 @@ def explanation_of(derivation: Derivation, plan: str) -> Explanation:
         lens=lens.name.text if lens else None,
         lens_file=lens.span.file if lens else None,
         lens_line=lens.span.line if lens else None,
-        rules=tuple(
-            RuleLine(
-                number=number,
-                verdict=trace.rule.verdict.text,
-                legacy=trace.rule.legacy.text if trace.rule.legacy else None,
-                condition=expression_text(trace.rule.condition),
-                residual=expression_text(trace.residual),
-                gives_verdict=trace.gives_verdict,
-            )
-            for number, trace in enumerate(derivation.rules, start=1)
-        ),
+        rules=shared(derivation.rules, _rule_lines),
         bindings=tuple(
             BindingLine(
                 slot=trace.slot,
                 definition=trace.definition.name.text,
-                formula=expression_text(trace.definition.body),
-                residual=expression_text(trace.residual),
+                formula=shared(trace.definition.body, expression_text),
+                residual=shared(trace.residual, expression_text),
                 read=trace.read,
                 file=trace.binding.span.file,
                 line=trace.binding.span.line,
@@ -102,15 +115,7 @@ def explanation_of(derivation: Derivation, plan: str) -> Explanation:
         deciding=owned.depends_on,
         owner=owned.owner,
         possible_owners=owned.possible_owners,
-        completions=tuple(
-            CompletionLine(
-                assignment=c.assignment,
-                rule=c.rule + 1 if c.rule < rule_count else None,
-                owner=c.owner,
-                probability=float(c.probability) if c.probability is not None else None,
-            )
-            for c in derivation.completions
-        ),
+        completions=shared(derivation.completions, functools.partial(_completion_lines, len(derivation.rules))),
         paths=derivation.paths,
         priors=tuple((fact, float(p)) for fact, p in derivation.priors),
         owner_probabilities=(
@@ -131,4 +136,30 @@ def explanation_of(derivation: Derivation, plan: str) -> Explanation:
         covered_from=owned.covered_from,
         missing_in=owned.missing_in,
         out_of_scope=owned.out_of_scope.reason.value if owned.out_of_scope else None,
+    )
+
+
+def _rule_lines(rules) -> tuple[RuleLine, ...]:
+    return tuple(
+        RuleLine(
+            number=number,
+            verdict=trace.rule.verdict.text,
+            legacy=trace.rule.legacy.text if trace.rule.legacy else None,
+            condition=expression_text(trace.rule.condition),
+            residual=expression_text(trace.residual),
+            gives_verdict=trace.gives_verdict,
+        )
+        for number, trace in enumerate(rules, start=1)
+    )
+
+
+def _completion_lines(rule_count: int, completions) -> tuple[CompletionLine, ...]:
+    return tuple(
+        CompletionLine(
+            assignment=c.assignment,
+            rule=c.rule + 1 if c.rule < rule_count else None,
+            owner=c.owner,
+            probability=float(c.probability) if c.probability is not None else None,
+        )
+        for c in completions
     )

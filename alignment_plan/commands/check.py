@@ -49,6 +49,7 @@ def run(args) -> int:
         fmt = project.settings.format
         if args.statistics and fmt not in LINE_FORMATS:
             return fail(f"`--statistics` prints a table; it cannot be combined with `--format {fmt}`")
+        project = project.explaining(fmt == "json" and not args.statistics)  # the one format that shows them
         run = project.run(args.paths, dependents=not args.no_dependents, update_baseline=args.update_baseline)
     except ProjectError as error:
         return fail(str(error))

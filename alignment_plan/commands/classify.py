@@ -110,7 +110,7 @@ def run(args) -> int:
         return fail(f"`--bind {binds}` is not of the form SLOT=DEFINITION")
     lenses = set(args.lens)
     try:
-        project = open_project(args)
+        project = open_project(args).explaining(False)  # classify shows scenarios, not owners' derivations
         run = project.run(args.paths, dependents=not args.no_dependents)
     except ProjectError as error:
         return fail(str(error))

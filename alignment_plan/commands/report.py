@@ -13,6 +13,7 @@ from pathlib import Path
 from alignment_plan.commands.options import add_paths_argument, add_project_arguments
 
 FORMATS = ("text", "markdown", "json", "total", "html")
+EXPLAINED = ("markdown", "json", "html")  # the formats that show why each owner is what it is
 DEFAULT_DIRECTORY = "plan-report"
 
 
@@ -59,7 +60,7 @@ def run(args) -> int:
     if args.output is not None and args.format == "html":
         return fail("`--format html` writes a directory; use `-d DIR` instead of `-o`")
     try:
-        project = open_project(args)
+        project = open_project(args).explaining(args.format in EXPLAINED)
         run = project.run(args.paths, dependents=not args.no_dependents)
     except ProjectError as error:
         return fail(str(error))

@@ -47,7 +47,7 @@ from alignment_plan.paths import CACHE_DIRECTORY
 from alignment_plan.results import coverage, explain, model
 
 DIRECTORY = CACHE_DIRECTORY
-FORMAT = "1"  # the layout of an entry; part of every key
+FORMAT = "2"  # the layout of an entry; part of every key
 _GITIGNORE = "# Made by alignment-plan: the result cache is never committed.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The result cache of alignment-plan (see https://bford.info/cachedir/).\n"
 
@@ -92,6 +92,7 @@ def options_fingerprint(options: CheckOptions, file: str) -> str:
                 "enabled": sorted(options.enabled_codes()),
                 "severities": sorted((code, severity.value) for code, severity in options.severities.items()),
                 "ignored": sorted(options.file_ignores.get(file, ())),
+                "explanations": options.explanations,
             },
             sort_keys=True,
         )
@@ -101,35 +102,58 @@ def options_fingerprint(options: CheckOptions, file: str) -> str:
 # Encoding: JSON with tagged objects --------------------------------------------------
 
 
-def encode(value):
-    """`value` (results, tuples, enums, fractions, dicts) as JSON data."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, tuple):
-        return [encode(item) for item in value]
-    if isinstance(value, enum.Enum):
-        return {"enum": type(value).__name__, "value": value.value}
+def dumps(value) -> str:
+    """`value` (results, tuples, enums, fractions, mappings) as the text of an entry.
+
+    The standard library's C encoder writes it; it calls `_tagged` for what JSON has no
+    form for: a result class, an enum, a fraction. A tuple is written as an array."""
+    return json.dumps(value, default=_tagged, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
+def loads(text: str):
+    """The value `dumps` gave `text` for; raises `ValueError` (or `TypeError`) for anything
+    else. The C decoder hands each object to `_untagged`, innermost first; arrays become
+    tuples where a result holds them."""
+    return json.loads(text, object_hook=_untagged)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in attrs.fields(cls))
+
+
+def _mapping(value: Mapping) -> dict:
+    return {"dict": [[key, _field(item)] for key, item in value.items()]}
+
+
+def _field(value):
+    """A field's value as `dumps` writes it: a mapping tagged, so that it reads back as one."""
+    return _mapping(value) if isinstance(value, Mapping) else value
+
+
+def _tagged(value):
+    cls = type(value)
+    if _CLASSES.get(cls.__name__) is cls:
+        if isinstance(value, enum.Enum):
+            return {"enum": cls.__name__, "value": value.value}
+        return {"class": cls.__name__, "fields": [_field(getattr(value, name)) for name in _field_names(cls)]}
     if isinstance(value, Fraction):
         return {"fraction": [value.numerator, value.denominator]}
     if isinstance(value, Mapping):
-        return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
-    if attrs.has(type(value)) and _CLASSES.get(type(value).__name__) is type(value):
-        fields = attrs.fields(type(value))
-        return {"class": type(value).__name__, "fields": [encode(getattr(value, f.name)) for f in fields]}
-    raise TypeError(f"the result cache cannot hold a {type(value).__name__}")
+        return _mapping(value)
+    raise TypeError(f"the result cache cannot hold a {cls.__name__}")
 
 
-def decode(data):
-    """The value `encode` gave `data` for; raises `ValueError` for anything else."""
-    if isinstance(data, list):
-        return tuple(decode(item) for item in data)
-    if not isinstance(data, dict):
-        return data
+def _tuple(items: list) -> tuple:
+    return tuple(_tuple(item) if type(item) is list else item for item in items)
+
+
+def _untagged(data: dict):
     if "class" in data:
         cls = _CLASSES.get(data["class"])
         if cls is None or not attrs.has(cls):
             raise ValueError(f"not a result class: {data['class']!r}")
-        return cls(*(decode(item) for item in data["fields"]))
+        return cls(*(_tuple(item) if type(item) is list else item for item in data["fields"]))
     if "enum" in data:
         cls = _CLASSES.get(data["enum"])
         if cls is None or not issubclass(cls, enum.Enum):
@@ -138,7 +162,9 @@ def decode(data):
     if "fraction" in data:
         return Fraction(*data["fraction"])
     if "dict" in data:
-        return {decode(k): decode(v) for k, v in data["dict"]}
+        return {_tuple(k) if type(k) is list else k: _tuple(v) if type(v) is list else v for k, v in data["dict"]}
+    if data.keys() == {"dependencies", "result"}:  # the entry itself
+        return data
     raise ValueError("not an encoded value")
 
 
@@ -181,10 +207,10 @@ class ResultCache:
             signature, _, text = self._entry(key).read_text(encoding="utf-8").partition("\n")
             if not hmac.compare_digest(signature, self._sign(text)):
                 raise LookupError  # written elsewhere: never trusted
-            data = json.loads(text)
+            data = loads(text)
             if any(_state(self._workspace, path) != state for path, state in data["dependencies"]):
                 raise LookupError
-            result = decode(data["result"])
+            result = data["result"]
             if not isinstance(result, FileResult):
                 raise ValueError("not a file result")
         except (OSError, ValueError, LookupError, TypeError, KeyError):
@@ -199,12 +225,12 @@ class ResultCache:
             return
         entry = {
             "dependencies": [[path, _state(self._workspace, path)] for path in result.dependencies],
-            "result": encode(result),
+            "result": result,
         }
         target = self._entry(key)
         try:
             self._prepare(target.parent)
-            text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            text = dumps(entry)
             _write_atomically(target, self._sign(text) + "\n" + text)
         except OSError:
             pass

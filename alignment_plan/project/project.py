@@ -51,6 +51,8 @@ class Project:
     # How to run, never what a run finds: processes for checking, and the result cache.
     jobs: int = 1
     cache: bool = False
+    # Whether results carry explanations: only the outputs that show them need them.
+    explanations: bool = True
 
     @classmethod
     def open(
@@ -79,6 +81,10 @@ class Project:
             )
         except ConfigError as error:
             raise ProjectError(str(error)) from None
+
+    def explaining(self, explanations: bool) -> Project:
+        """This project, its results with explanations or without."""
+        return attrs.evolve(self, explanations=explanations)
 
     @property
     def root(self) -> Path:
@@ -129,6 +135,7 @@ class Project:
             enabled=self.enabled,
             severities=self.severities,
             file_ignores=ignores,
+            explanations=self.explanations,
         )
 
     def check(
