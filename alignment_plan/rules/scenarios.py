@@ -2,6 +2,7 @@
 
 The classification itself is `alignment_plan.analysis.scenarios`; these rules only turn its
 data (contradictions, cycles, tables, the label check) into findings.
+
 Registering the rules (every run does, a run served from the result cache too) loads
 no analysis: what a rule needs of it is imported inside the rule.
 """
@@ -25,6 +26,7 @@ def _analysis(context):
 
 def _own_scenarios(context):
     from alignment_plan.syntax import nodes
+
     for decl in context.module.declarations:
         if isinstance(decl, nodes.ScenarioDecl):
             yield decl

@@ -112,6 +112,7 @@ def duplicate_assumption(context):
 
 def _stories(module: nodes.Module):
     from alignment_plan.syntax import nodes
+
     for decl in module.declarations:
         if isinstance(decl, (nodes.FailureModeDecl, nodes.ScenarioDecl)):
             yield decl
@@ -209,6 +210,7 @@ def duplicate_binding(context):
 
 def _priors(module: nodes.Module):
     from alignment_plan.syntax import nodes
+
     for decl in module.declarations:
         if isinstance(decl, nodes.Prior):
             yield decl
