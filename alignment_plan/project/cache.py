@@ -145,7 +145,9 @@ def _tagged(value):
 
 
 def _tuple(items: list) -> tuple:
-    return tuple(_tuple(item) if type(item) is list else item for item in items)
+    if list in map(type, items):  # the test runs in C; most arrays hold no array
+        return tuple(_tuple(item) if type(item) is list else item for item in items)
+    return tuple(items)
 
 
 def _untagged(data: dict):
@@ -153,7 +155,10 @@ def _untagged(data: dict):
         cls = _CLASSES.get(data["class"])
         if cls is None or not attrs.has(cls):
             raise ValueError(f"not a result class: {data['class']!r}")
-        return cls(*(_tuple(item) if type(item) is list else item for item in data["fields"]))
+        fields = data["fields"]
+        if list in map(type, fields):
+            return cls(*(_tuple(item) if type(item) is list else item for item in fields))
+        return cls(*fields)
     if "enum" in data:
         cls = _CLASSES.get(data["enum"])
         if cls is None or not issubclass(cls, enum.Enum):
