@@ -34,6 +34,10 @@ class Severity(enum.Enum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
+# The rule that reports the parser's `SyntaxProblem`s; the formatter reports them under it too.
+SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE = "AP001", "syntax-error"
+
+
 @attrs.frozen
 class Related:
     message: str

@@ -14,6 +14,8 @@ STEPS = (OPERATIONALIZE, FEEDBACK_PROCESS, FIND_AND_FIX)
 OWNING_STEPS = (FEEDBACK_PROCESS, FIND_AND_FIX)
 # The owner of a failure mode that no step must handle (the ownership lens says `none`).
 NO_OWNER = "none"
+# The lens whose verdict is the owner of a failure mode (the `std` catalog declares it).
+OWNERSHIP_LENS = "generalization"
 
 # Technique statuses, least mature first; coverage counts those at or above a threshold.
 STATUSES = ("research", "prototype", "deployed", "validated")

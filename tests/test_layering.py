@@ -32,7 +32,7 @@ ALLOWED = {
     # Reporters receive a result object and format it.
     "alignment_plan.reporters": (*BASE, "alignment_plan.results"),
     "alignment_plan.project": (
-        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.analysis.resolver", "alignment_plan.rules",
+        *BASE, "alignment_plan.syntax.nodes", "alignment_plan.analysis.workspace", "alignment_plan.analysis.resolver", "alignment_plan.rules",
         "alignment_plan.checker", "alignment_plan.results",
     ),
     "alignment_plan.commands": (
@@ -54,7 +54,7 @@ ALLOWED = {
 # Inside a package, the order of its modules: each may import only those before it.
 INTERNAL_ORDER = {
     "alignment_plan.syntax": ("nodes", "transformer", "parser", "formatter"),
-    "alignment_plan.analysis": ("logic", "resolver", "verdicts", "semantics", "scenarios", "explain"),
+    "alignment_plan.analysis": ("logic", "workspace", "resolver", "verdicts", "semantics", "scenarios", "explain"),
     "alignment_plan.analysis.scenarios": ("stories", "tables", "labels"),
 }
 LARK_MODULES = ("alignment_plan.syntax.parser", "alignment_plan.syntax.transformer")
@@ -123,3 +123,35 @@ def test_command_line_starts_without_loading_the_pipeline():
     code = "import sys; from alignment_plan.cli import build_parser; build_parser(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'jsonschema', 'pygls', 'lsprotocol', 'pygments') or m in ('alignment_plan.checker.check', 'alignment_plan.analysis.semantics')))"
     completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "[]", completed.stdout
+
+
+# Modules a start-up must not load, by what needs them: lark and the syntax nodes (parsing),
+# the analysis (checking), the conversion to results. Which modules load is asserted here;
+# how long start-up takes is only measured (`bench/bench_speed.py`), never asserted.
+PIPELINE = ("alignment_plan.syntax.nodes", "alignment_plan.analysis.resolver", "alignment_plan.analysis.semantics", "alignment_plan.checker.convert")
+
+
+def _loaded_by(argv: list[str], cwd, env: dict) -> list[str]:
+    code = (
+        "import sys; from alignment_plan.cli import main; main(sys.argv[1:]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'lark' or m in %r), file=sys.stderr)" % (PIPELINE,)
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code, *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    return eval(completed.stderr.strip().splitlines()[-1])  # the list printed above
+
+
+def test_rule_and_a_run_served_from_the_result_cache_load_no_parser_and_no_analysis(tmp_path):
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.alignment-plan]\n")
+    (project / "a.plan").write_text('use std\n\nplan p "a plan" {\n  considers deception\n}\n')
+    check = ["check", "--format", "json", "a.plan"]
+    assert "alignment_plan.syntax.nodes" in _loaded_by(check, project, env)  # the first run checks
+    assert _loaded_by(check, project, env) == []  # the second is served from the cache
+    assert _loaded_by(["rule", "AP301"], project, env) == []

@@ -1,6 +1,6 @@
 """Resolver stage: modules to scopes.
 
-Consumes parsed `Module`s, follows `use` imports (the packaged `std` catalog, or files
+Consumes parsed `Module`s (read and parsed by `workspace.Workspace`), follows `use` imports (the packaged `std` catalog, or files
 relative to the importing file and inside the project root), and produces a `Scope` per
 checked file: every declaration visible from it, plus the problems found on the way
 (unreadable or missing imports, imports outside the root, cycles, duplicate names,
@@ -9,27 +9,17 @@ unresolved references). Problems are data; rules turn them into diagnostics.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
-from collections.abc import Callable, Iterator
-from importlib import resources
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
 
+from alignment_plan.analysis.workspace import Workspace
 from alignment_plan.syntax import nodes
 from alignment_plan.diagnostics import Span
-from alignment_plan.paths import UnreadableSource, read_source, relative_posix, resolved
-from alignment_plan.text import split_lines
+from alignment_plan.paths import resolved
 from alignment_plan.vocabulary import FIX_KINDS, STATUSES
-
-STD_DISPLAY_PATH = "<std>"
-
-
-def std_text() -> str:
-    return resources.files("alignment_plan").joinpath("catalog/std.plan").read_text(encoding="utf-8")
-
 
 @attrs.frozen
 class ImportProblem:
@@ -57,111 +47,6 @@ class Unresolved:
     name: nodes.Name
     suggestion: str | None = None
     context: str | None = None
-
-
-class Workspace:
-    """Loads and caches modules by resolved path; std is loaded from the package.
-
-    Every file is read through `read` (by default `paths.read_source`: a regular file
-    inside the root or a place `allow`ed, within the size limit), once."""
-
-    def __init__(self, root: Path, read: Callable[[Path], str] | None = None):
-        self.root = root.resolve()
-        self._allowed: tuple[Path, ...] = (self.root,)
-        self._read = read or (lambda path: read_source(path, self._allowed))
-        self._modules: dict[str, nodes.Module] = {}
-        self._raw: dict[str, str] = {}  # by resolved path
-        self._texts: dict[str, str] = {}  # by display path: each file is read once
-        self.read_errors: dict[str, str] = {}
-        self._touched: set[str] | None = None
-        # Memos of what is a function of declarations alone, shared by every module checked
-        # in this workspace (see `checker.explain.Explainer`); keys hold their objects.
-        self.shared: dict = {}
-
-    @contextlib.contextmanager
-    def recording(self) -> Iterator[set[str]]:
-        """The resolved paths of every file asked for inside the block, read or not."""
-        outer, self._touched = self._touched, set()
-        try:
-            yield self._touched
-        finally:
-            if outer is not None:
-                outer |= self._touched
-            self._touched = outer
-
-    def display(self, path: Path) -> str:
-        """Project-relative POSIX path when inside the root, else absolute."""
-        return relative_posix(path, self.root)
-
-    def allow(self, path: Path) -> None:
-        """Also read below `path` (a file or directory named on the command line) when the
-        path as named lies outside the root: the user pointed there, no link inside the
-        project does. A link inside the project that leads out is still refused."""
-        named = Path(os.path.abspath(path))
-        if not named.is_relative_to(self.root):
-            self._allowed += (resolved(path),)
-
-    @staticmethod
-    def key(path: Path) -> str:
-        """The key of `path` in `read_errors`: its resolved path."""
-        return str(resolved(path))
-
-    def source(self, path: Path) -> str | None:
-        """The text of `path`, or None when it cannot be read (the reason is in `read_errors`)."""
-        key = self.key(path)
-        if key not in self._raw and key not in self.read_errors:
-            try:
-                self._raw[key] = self._read(path)
-            except (OSError, UnicodeDecodeError, UnreadableSource) as error:
-                self.read_errors[key] = _describe_os_error(error)
-        return self._raw.get(key)
-
-    def module(self, path: Path) -> nodes.Module | None:
-        key = self.key(path)
-        if self._touched is not None:
-            self._touched.add(key)
-        if key not in self._modules:
-            text = self.source(path)
-            if text is None:
-                return None
-            from alignment_plan.syntax.parser import parse_module  # lark only when parsing
-
-            display = self.display(path)
-            self._texts[display] = text
-            self._modules[key] = parse_module(display, text)
-        return self._modules[key]
-
-    def files_read(self) -> list[Path]:
-        """Every file this workspace read or tried to read, links resolved (not the bundled std)."""
-        keys = dict.fromkeys((*self._raw, *self._modules, *self.read_errors))
-        return [Path(key) for key in keys if key != STD_DISPLAY_PATH]
-
-    def std(self) -> nodes.Module:
-        if STD_DISPLAY_PATH not in self._modules:
-            from alignment_plan.syntax.parser import parse_module
-
-            self._modules[STD_DISPLAY_PATH] = parse_module(STD_DISPLAY_PATH, std_text())
-        return self._modules[STD_DISPLAY_PATH]
-
-    def source_lines(self, display_path: str) -> list[str]:
-        """The lines of a loaded file by display path, as it was read when parsed."""
-        if display_path == STD_DISPLAY_PATH:
-            return split_lines(std_text())
-        return split_lines(self._texts.get(display_path, ""))
-
-
-def _describe_os_error(error: Exception) -> str:
-    if isinstance(error, UnreadableSource):
-        return str(error)
-    if isinstance(error, UnicodeDecodeError):
-        return "file is not valid UTF-8"
-    if isinstance(error, IsADirectoryError):
-        return "is a directory"
-    if isinstance(error, FileNotFoundError):
-        return "no such file"
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    return os.strerror(error.errno) if getattr(error, "errno", None) else str(error)
 
 
 @attrs.define

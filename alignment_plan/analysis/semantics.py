@@ -16,9 +16,7 @@ import attrs
 from alignment_plan.syntax import nodes
 from alignment_plan.analysis.resolver import Scope, suggest
 from alignment_plan.analysis.verdicts import NONE, Evaluator, Verdict, slots_needed
-from alignment_plan.vocabulary import DEFAULT_THRESHOLD, OPERATIONALIZE, OWNING_STEPS, STATUSES
-
-OWNERSHIP_LENS = "generalization"
+from alignment_plan.vocabulary import DEFAULT_THRESHOLD, OPERATIONALIZE, OWNERSHIP_LENS, OWNING_STEPS, STATUSES
 
 
 @attrs.frozen

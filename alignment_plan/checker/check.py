@@ -7,6 +7,9 @@ and package everything as plain data for the reporters. Never imports a reporter
 project layer; options are data, so a run can be described, compared and cached.
 A file whose analysis passes a limit gets an AP005 finding for the part left out; a file
 that hits a bug gets a `FileError` (exit 2) and the other files keep their results.
+`combine` and the classes here are all a run served from the result cache needs, so the
+stages that only a check runs (resolution, analysis, the rule context, suppressions,
+conversion to results) are imported by the functions that run them.
 """
 
 from __future__ import annotations
@@ -14,28 +17,24 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from alignment_plan.analysis.logic import BudgetExceeded
-from alignment_plan.analysis.resolver import Scope, Workspace, resolve
-from alignment_plan.analysis.scenarios import analyze_scenarios
-from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, catalog_priors
-from alignment_plan.analysis.semantics import analyze_plan
-from alignment_plan.analysis.verdicts import Evaluator
-from alignment_plan.checker.explain import Explainer
-from alignment_plan.checker.convert import label_check_results, plan_result, rule_info, scenario_results
+from alignment_plan.analysis.workspace import Workspace
 from alignment_plan.checker.fingerprints import fingerprints
 from alignment_plan.diagnostics import Diagnostic, Severity
-from alignment_plan.results.model import CheckResult, FileError, LabelCheckResult, PlanResult, ScenarioResult
+from alignment_plan.results.model import CheckResult, FileError, LabelCheckResult, PlanResult, RuleInfo, ScenarioResult
 from alignment_plan.rules import RULES
-from alignment_plan.rules.context import LimitExceeded, ModuleContext
 from alignment_plan.rules.hygiene import AFTER_SUPPRESSIONS
-from alignment_plan.rules.registry import run_rules
-from alignment_plan.rules.suppressions import SuppressionFacts, apply_suppressions, parse_suppressions
+from alignment_plan.rules.registry import Rule, run_rules
 from alignment_plan.runtime import fewer_collections
 from alignment_plan.text import describe_bug
 from alignment_plan.vocabulary import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from alignment_plan.analysis.resolver import Scope
+    from alignment_plan.rules.context import ModuleContext
 
 
 @attrs.frozen
@@ -59,6 +58,13 @@ class CheckOptions:
 def analyze_module(scope: Scope, threshold: str) -> ModuleContext:
     """Every analysis of one file, within the limits: a plan or the scenarios that pass one
     are left out and recorded for AP005 instead."""
+    from alignment_plan.analysis.logic import BudgetExceeded
+    from alignment_plan.analysis.scenarios import analyze_scenarios
+    from alignment_plan.analysis.scenarios.stories import MAX_REFINEMENT_DEPTH, catalog_priors
+    from alignment_plan.analysis.semantics import analyze_plan
+    from alignment_plan.analysis.verdicts import Evaluator
+    from alignment_plan.rules.context import LimitExceeded, ModuleContext
+
     evaluator = Evaluator(scope)
     priors = catalog_priors(scope)
     analyses, limits = [], []
@@ -100,6 +106,9 @@ _LIMIT_HELP = "`docs/limits.md` lists the limits; split the file, or write fewer
 
 def check_module(workspace: Workspace, module, options: CheckOptions):
     """The findings on one parsed module, the number suppressed, and its analyses."""
+    from alignment_plan.analysis.resolver import resolve
+    from alignment_plan.rules.suppressions import SuppressionFacts, apply_suppressions, parse_suppressions
+
     scope = resolve(workspace, module)
     context = analyze_module(scope, options.threshold)
     codes = options.enabled_codes() - options.file_ignores.get(module.path, frozenset())
@@ -132,6 +141,10 @@ class FileResult:
 
 def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOptions()) -> FileResult:
     """Check one file; the workspace keeps what it parses for the next file."""
+    from alignment_plan.analysis.scenarios.stories import catalog_priors
+    from alignment_plan.checker.convert import label_check_results, plan_result, scenario_results
+    from alignment_plan.checker.explain import Explainer
+
     key = workspace.key(path)
     with workspace.recording() as touched:
         module = workspace.module(path)
@@ -175,6 +188,10 @@ def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptio
     """Check every file in `files` (already selected, in the order given)."""
     with fewer_collections():
         return combine([check_file(path, workspace, options) for path in files], options)
+
+
+def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
+    return RuleInfo(rule.code, rule.name, severity or rule.severity, rule.summary, rule.description)
 
 
 def combine(results: Sequence[FileResult], options: CheckOptions) -> CheckResult:

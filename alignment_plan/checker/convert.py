@@ -16,16 +16,10 @@ from alignment_plan.results.model import (
     FailureModeResult,
     LabelCheckResult,
     PlanResult,
-    RuleInfo,
     ScenarioResult,
     TechniqueResult,
     VerdictResult,
 )
-from alignment_plan.rules.registry import Rule
-
-
-def rule_info(rule: Rule, severity: Severity | None = None) -> RuleInfo:
-    return RuleInfo(rule.code, rule.name, severity or rule.severity, rule.summary, rule.description)
 
 
 def plan_result(analysis: PlanAnalysis, file: str, scope: Scope, explainer: Explainer | None = None) -> PlanResult:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import attrs
 
-from alignment_plan.analysis.resolver import STD_DISPLAY_PATH, Workspace
+from alignment_plan.analysis.workspace import STD_DISPLAY_PATH, Workspace
 from alignment_plan.checker.check import check_module
 from alignment_plan.diagnostics import Diagnostic
 from alignment_plan.lsp.positions import lines_of

@@ -46,7 +46,7 @@ import attrs
 
 from alignment_plan import __version__, diagnostics
 from alignment_plan.checker.check import CheckOptions, FileResult
-from alignment_plan.analysis.resolver import Workspace
+from alignment_plan.analysis.workspace import Workspace
 from alignment_plan.paths import CACHE_DIRECTORY
 from alignment_plan.results import coverage, explain, model
 

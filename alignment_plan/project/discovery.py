@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from alignment_plan.analysis.resolver import Workspace, resolve
+from alignment_plan.analysis.workspace import Workspace
 from alignment_plan.paths import resolved
 
 PLAN_SUFFIX = ".plan"
@@ -55,6 +55,8 @@ def importers(
         # parsing and resolving every plan of a large project is not.
         if not _PATH_IMPORT.search(text):
             continue
+        from alignment_plan.analysis.resolver import resolve  # only for a project with path imports
+
         module = workspace.module(path)
         if module is None or module.path in targets:
             continue

@@ -14,12 +14,11 @@ small to gain from it, the files are checked here, one after another.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from alignment_plan.analysis.resolver import Workspace
+from alignment_plan.analysis.workspace import Workspace
 from alignment_plan.checker.check import CheckOptions, FileResult, check_file
 
 # Fewer files than this per worker, and starting the worker costs more than it saves.
@@ -39,9 +38,13 @@ def available_cpus() -> int:
 
 def jobs_for(count: int, jobs: int) -> int:
     """How many processes to check `count` files with when `jobs` are allowed."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(jobs, count // MIN_FILES_PER_JOB))
+    wanted = max(1, min(jobs, count // MIN_FILES_PER_JOB))
+    if wanted > 1:
+        import multiprocessing  # only for a run that forks: importing it is a cost at start-up
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+    return wanted
 
 
 def check_all(files: Sequence[Path], workspace: Workspace, options: CheckOptions, jobs: int) -> list[FileResult]:
@@ -51,6 +54,8 @@ def check_all(files: Sequence[Path], workspace: Workspace, options: CheckOptions
     workers = jobs_for(len(files), jobs)
     if workers <= 1:
         return [check_file(path, workspace, options) for path in files]
+    import multiprocessing
+
     workspace.std()  # load the parser and std once, before forking
     size = max(1, -(-len(files) // (workers * _CHUNKS_PER_JOB)))
     chunks = [list(files[start : start + size]) for start in range(0, len(files), size)]

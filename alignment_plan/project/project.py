@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from alignment_plan.analysis.resolver import Workspace
+from alignment_plan.analysis.workspace import Workspace
 from alignment_plan.paths import resolved
 from alignment_plan.checker.check import CheckOptions, FileResult, check_files, combine
 from alignment_plan.project import baseline as baselines

@@ -12,7 +12,6 @@ a.plan`). Problems raise `OutputError` with a one-line message for the user.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -96,7 +95,7 @@ def _replace(target: Path, data: bytes) -> None:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(f"cannot write `{target}`: it is a directory")
     keep = stat.S_IMODE(info.st_mode) if info is not None and stat.S_ISREG(info.st_mode) else None
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     try:
         # O_EXCL never opens an existing name, link or not; new files get 0o666 less the umask.
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from alignment_plan import __version__
-from alignment_plan.diagnostics import Severity, Span
+from alignment_plan.diagnostics import SYNTAX_ERROR_RULE, Severity, Span
 from alignment_plan.reporters import jsontext
 from alignment_plan.results.model import CheckResult, RuleInfo
 
@@ -21,7 +21,6 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "alignmentPlan/v1"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-SYNTAX_ERROR = "syntax-error"
 
 
 def _artifact(file: str) -> dict | None:
@@ -98,7 +97,7 @@ def document(result: CheckResult) -> dict:
         if artifact is not None:
             notification["locations"] = [{"physicalLocation": {"artifactLocation": artifact}}]
         notifications.append(notification)
-    unparsed = sorted({d.span.file for d in result.diagnostics if d.rule == SYNTAX_ERROR})
+    unparsed = sorted({d.span.file for d in result.diagnostics if d.rule == SYNTAX_ERROR_RULE})
     for file in unparsed:
         notification = {
             "level": "warning",

@@ -1,12 +1,19 @@
-"""Rules of the ownership and coverage family (AP3xx)."""
+"""Rules of the ownership and coverage family (AP3xx).
+
+Registering the rules (every run does, a run served from the result cache too) loads
+no analysis: what a rule needs of it is imported inside the rule.
+"""
 
 from __future__ import annotations
 
-from alignment_plan.syntax import nodes
+from typing import TYPE_CHECKING
+
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.analysis.semantics import status_rank
-from alignment_plan.analysis.verdicts import NONE
+from alignment_plan.vocabulary import NO_OWNER
+
+if TYPE_CHECKING:
+    from alignment_plan.syntax import nodes
 
 
 def _ticks(names) -> str:
@@ -41,11 +48,11 @@ def uncovered_failure_mode(context):
     for analysis in context.analyses:
         plan = analysis.plan
         for owned in analysis.ownership:
-            if owned.covered or owned.out_of_scope is not None or owned.possible_owners in ((), (NONE,)):
+            if owned.covered or owned.out_of_scope is not None or owned.possible_owners in ((), (NO_OWNER,)):
                 continue
             if analysis.broken(owned):
                 continue  # a consequence of the typo AP103/AP104 reports
-            steps = [step for step in owned.missing_in if step != NONE]
+            steps = [step for step in owned.missing_in if step != NO_OWNER]
             below = [
                 t.name.text
                 for kind, t in plan.techniques()
@@ -131,7 +138,7 @@ def unowned_failure_mode(context):
     """
     for analysis in context.analyses:
         for owned in analysis.ownership:
-            if owned.possible_owners == (NONE,) and owned.out_of_scope is None:
+            if owned.possible_owners == (NO_OWNER,) and owned.out_of_scope is None:
                 yield Finding(
                     f"no step owns `{owned.failure_mode}`: the `generalization` lens gives `none` on its story",
                     _anchor(analysis.plan, owned.failure_mode),
@@ -215,6 +222,8 @@ def status_without_evidence(context):
 
     Fix: add `evidence "URL or document"`, or lower the status.
     """
+    from alignment_plan.analysis.semantics import status_rank
+
     for plan in context.scope.own(context.scope.plans):
         for _, technique in plan.techniques():
             if technique.status is not None and status_rank(technique) > 0 and not technique.evidence:

@@ -2,19 +2,22 @@
 
 The classification itself is `alignment_plan.analysis.scenarios`; these rules only turn its
 data (contradictions, cycles, tables, the label check) into findings.
+
+Registering the rules (every run does, a run served from the result cache too) loads
+no analysis: what a rule needs of it is imported inside the rule.
 """
 
 from __future__ import annotations
 
 import difflib
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from alignment_plan.syntax import nodes
-from alignment_plan.analysis.scenarios.labels import monotone_conflict
-from alignment_plan.analysis.scenarios.stories import prior_value
-from alignment_plan.analysis.scenarios.tables import Classification, Combination, LABELS
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
+
+if TYPE_CHECKING:
+    from alignment_plan.analysis.scenarios.tables import Classification, Combination
 
 
 def _analysis(context):
@@ -22,6 +25,8 @@ def _analysis(context):
 
 
 def _own_scenarios(context):
+    from alignment_plan.syntax import nodes
+
     for decl in context.module.declarations:
         if isinstance(decl, nodes.ScenarioDecl):
             yield decl
@@ -120,6 +125,8 @@ def labels_without_real_categorization(context):
     Fix: nothing to fix in the file if the labels are survey data: the finding is the
     result. Otherwise relabel, or state which lens and definitions the labels assume.
     """
+    from alignment_plan.analysis.scenarios.labels import monotone_conflict
+
     check = _analysis(context).label_check
     if check is None or check.conflict is None:
         return
@@ -197,6 +204,8 @@ def unknown_label(context):
 
     Fix: write `outer`, `inner` or `ambiguous`.
     """
+    from alignment_plan.analysis.scenarios.tables import LABELS
+
     for decl in _own_scenarios(context):
         for label in decl.labels:
             if label.text not in LABELS:
@@ -245,6 +254,9 @@ def ineffective_prior(context):
 
     Fix: drop the prior, or move it to a scenario that leaves the fact open.
     """
+    from alignment_plan.analysis.scenarios.stories import prior_value
+    from alignment_plan.syntax import nodes
+
     stories = _analysis(context).stories.by_name
     for decl in _own_scenarios(context):
         story = stories.get(decl.name.text)
@@ -290,6 +302,8 @@ def label_likely_under_priors(context):
     Fix: nothing to fix; the finding is information. State the deciding fact to make
     the verdict determinate.
     """
+    from alignment_plan.analysis.scenarios.tables import LABELS
+
     for table in _analysis(context).tables:
         label = table.story.label
         if label is None or label.text not in (LABELS[0], LABELS[1]):

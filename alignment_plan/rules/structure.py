@@ -1,14 +1,19 @@
-"""Rules of the structure family (AP2xx): contradictions, bindings, lens shape, priors."""
+"""Rules of the structure family (AP2xx): contradictions, bindings, lens shape, priors.
+
+Registering the rules (every run does, a run served from the result cache too) loads
+no analysis: what a rule needs of it is imported inside the rule.
+"""
 
 from __future__ import annotations
 
-from alignment_plan.syntax import nodes
+from typing import TYPE_CHECKING
+
 from alignment_plan.diagnostics import Related, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.analysis.scenarios.stories import MAX_PRIOR_DIGITS, MAX_PRIOR_EXPONENT, probability
-from alignment_plan.analysis.semantics import OWNERSHIP_LENS
-from alignment_plan.analysis.verdicts import NONE, slots_needed
-from alignment_plan.vocabulary import OWNING_STEPS
+from alignment_plan.vocabulary import NO_OWNER, OWNERSHIP_LENS, OWNING_STEPS
+
+if TYPE_CHECKING:
+    from alignment_plan.syntax import nodes
 
 
 @rule("AP201", "contradictory-assumption", Severity.ERROR)
@@ -106,6 +111,8 @@ def duplicate_assumption(context):
 
 
 def _stories(module: nodes.Module):
+    from alignment_plan.syntax import nodes
+
     for decl in module.declarations:
         if isinstance(decl, (nodes.FailureModeDecl, nodes.ScenarioDecl)):
             yield decl
@@ -170,7 +177,7 @@ def non_step_verdict(context):
         if lens.name.text != OWNERSHIP_LENS:
             continue
         for lens_rule in lens.rules:
-            if lens_rule.verdict.text not in OWNING_STEPS + (NONE,):
+            if lens_rule.verdict.text not in OWNING_STEPS + (NO_OWNER,):
                 yield Finding(
                     f"ownership lens verdict `{lens_rule.verdict.text}` is not a step",
                     lens_rule.verdict.span,
@@ -202,6 +209,8 @@ def duplicate_binding(context):
 
 
 def _priors(module: nodes.Module):
+    from alignment_plan.syntax import nodes
+
     for decl in module.declarations:
         if isinstance(decl, nodes.Prior):
             yield decl
@@ -221,6 +230,8 @@ def invalid_prior(context):
 
     Fix: use a value such as `0.01`, or write `training.deceptive = true`.
     """
+    from alignment_plan.analysis.scenarios.stories import MAX_PRIOR_DIGITS, MAX_PRIOR_EXPONENT, probability
+
     for prior in _priors(context.module):
         value = probability(prior.probability)
         if value is None:
@@ -262,6 +273,8 @@ def binding_without_effect(context):
     Fix: nothing to fix if the binding is a record; otherwise drop it, or write a lens
     or definition that reads it.
     """
+    from alignment_plan.analysis.verdicts import slots_needed
+
     for analysis in context.analyses:
         for slot, definition in analysis.unread_bindings:
             reader = RULES_READING_BINDINGS.get(slot)

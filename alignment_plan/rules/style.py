@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from alignment_plan.diagnostics import Severity, Span
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.syntax import nodes
 from alignment_plan.text import code_point
+
+if TYPE_CHECKING:
+    from alignment_plan.syntax import nodes
 
 _LEGACY = re.compile(r"\b(outer|inner)\b", re.IGNORECASE)
 

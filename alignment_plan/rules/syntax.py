@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from alignment_plan.diagnostics import Severity
+from alignment_plan.diagnostics import SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE, Severity
 from alignment_plan.rules.registry import Finding, rule
-from alignment_plan.syntax.nodes import SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE
 
 
 @rule(SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE, Severity.ERROR)

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from alignment_plan.diagnostics import Diagnostic, Severity
+from alignment_plan.diagnostics import SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE, Diagnostic, Severity
 from alignment_plan.syntax import nodes
 from alignment_plan.syntax.parser import parse_concrete, parse_module
 from alignment_plan.syntax.transformer import unescape
@@ -82,8 +82,8 @@ def quote(value: str) -> str:
 
 def _diagnostic(problem: nodes.SyntaxProblem) -> Diagnostic:
     return Diagnostic(
-        code=nodes.SYNTAX_ERROR_CODE,
-        rule=nodes.SYNTAX_ERROR_RULE,
+        code=SYNTAX_ERROR_CODE,
+        rule=SYNTAX_ERROR_RULE,
         severity=Severity.ERROR,
         message=problem.message,
         span=problem.span,

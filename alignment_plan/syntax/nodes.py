@@ -257,10 +257,6 @@ class Comment:
     span: Span
 
 
-# The rule that reports `SyntaxProblem`s; the formatter reports them under it too.
-SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE = "AP001", "syntax-error"
-
-
 @attrs.frozen
 class SyntaxProblem:
     """A syntax error found by the parser, kept as data for the `syntax-error` rule."""
