@@ -19,6 +19,7 @@ from alignment_plan.commands import catalog, check, classify, clean, config, exp
 from alignment_plan.commands import format as format_command
 from alignment_plan.commands.console import EXIT_OK, EXIT_TROUBLE, OutputError, fail
 from alignment_plan.text import describe_bug
+from alignment_plan.paths import resolving_once
 from alignment_plan.runtime import fewer_collections
 
 COMMANDS = (check, explain, format_command, classify, report, catalog, rule, config, lsp, init, clean)
@@ -53,10 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         # lives as long as the process; keep the collector off it.
         gc.freeze()
     # A command is one short run (the language server excepted): most of what it builds
-    # lives to its end, so the collector need not look as often.
-    tuning = contextlib.nullcontext() if args.command == "lsp" else fewer_collections()
+    # lives to its end, so the collector need not look as often;
+    # and the files it reads do not move under it, so each path's links are resolved once.
     try:
-        with tuning:
+        with contextlib.ExitStack() as tuning:
+            if args.command != "lsp":
+                tuning.enter_context(fewer_collections())
+                tuning.enter_context(resolving_once())
             return args.run(args)
     except BrokenPipeError:
         # The reader went away (`| head`); silence the flush at exit.

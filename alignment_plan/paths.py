@@ -9,8 +9,10 @@ than `MAX_SOURCE_BYTES`; anything else is refused with a reason that quotes noth
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 # The largest plan file read: the biggest generated benchmark input is 6.4 MB, real plans
@@ -22,9 +24,36 @@ class UnreadableSource(Exception):
     """A file that is not read; the message says why in a few words (`is outside the project root`)."""
 
 
+# Paths resolved so far, while `resolving_once` is in force (None: not remembered).
+_resolved: dict[Path, Path] | None = None
+
+
+@contextlib.contextmanager
+def resolving_once() -> Iterator[None]:
+    """Inside the block, each path's links are resolved once and remembered: a one-shot
+    command asks for the same files again and again (to select, show, key and read them),
+    and the links do not change under it. A long-lived process (the language server)
+    never uses it."""
+    global _resolved
+    outer, _resolved = _resolved, ({} if _resolved is None else _resolved)
+    try:
+        yield
+    finally:
+        _resolved = outer
+
+
 def resolved(path: Path) -> Path:
     """`path` with links resolved; absolute but unresolved when it cannot be resolved
     (a NUL character, a loop of links)."""
+    if _resolved is not None:
+        found = _resolved.get(path)
+        if found is None:
+            found = _resolved[path] = _resolve(path)
+        return found
+    return _resolve(path)
+
+
+def _resolve(path: Path) -> Path:
     try:
         return path.resolve()
     except (OSError, RuntimeError, ValueError):

@@ -30,6 +30,9 @@ from bench_measure import child_environment, compile_checkout
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 CHECK = [PY, "-m", "alignment_plan", "check", "--format", "json", "--no-plans"]
+# The same check printing text: no derivations to compute or write (JSON carries one for
+# every failure mode of every plan, four times the rest of the report).
+TEXT = [PY, "-m", "alignment_plan", "check", "--format", "text", "--no-plans"]
 TOML = [PY, "-c", "import tomllib, sys; tomllib.load(open(sys.argv[1], 'rb'))", "plans.toml"]
 
 
@@ -61,6 +64,11 @@ def cases(inputs: Path, before: Path | None, startup: bool) -> dict[str, tuple]:
         "check 1000 files -j1 --no-cache": (CHECK + ["-j1", "--no-cache", "plans"], many, ROOT, {}),
         "check 1000 files -j2 --no-cache": (CHECK + ["-j2", "--no-cache", "plans"], many, ROOT, {}),
         "check 1000 files, cached": (CHECK + ["plans"], many, ROOT, {}),
+        "text: check 1000 plans --no-cache": (TEXT + ["--no-cache", "plans.plan"], large, ROOT, {}),
+        "text: check 1000 plans, cached": (TEXT + ["plans.plan"], large, ROOT, {}),
+        "text: check 1000 files -j1 --no-cache": (TEXT + ["-j1", "--no-cache", "plans"], many, ROOT, {}),
+        "text: check 1000 files -j2 --no-cache": (TEXT + ["-j2", "--no-cache", "plans"], many, ROOT, {}),
+        "text: check 1000 files, cached": (TEXT + ["plans"], many, ROOT, {}),
     }
     if before is not None:
         found.update(
@@ -69,8 +77,11 @@ def cases(inputs: Path, before: Path | None, startup: bool) -> dict[str, tuple]:
                 "before: rule AP301": ([PY, "-m", "alignment_plan", "rule", "AP301"], small, before, {}),
                 "before: check 10 plans --no-cache": (CHECK + ["--no-cache", "plans.plan"], small, before, {}),
                 "before: check 10 plans, cached": (CHECK + ["plans.plan"], small, before, {}),
-                "before: check 1000 plans": (CHECK + ["plans.plan"], large, before, {}),
-                "before: check 1000 files": (CHECK + ["plans"], many, before, {}),
+                "before: check 1000 plans --no-cache": (CHECK + ["--no-cache", "plans.plan"], large, before, {}),
+                "before: check 1000 plans, cached": (CHECK + ["plans.plan"], large, before, {}),
+                "before: check 1000 files -j1 --no-cache": (CHECK + ["-j1", "--no-cache", "plans"], many, before, {}),
+                "before: check 1000 files, cached": (CHECK + ["plans"], many, before, {}),
+                "before: text: check 1000 plans --no-cache": (TEXT + ["--no-cache", "plans.plan"], large, before, {}),
             }
         )
     if startup:
@@ -109,14 +120,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.startup:
         return 0
     toml = cpu["ref: tomllib 1000 plans"]
-    for name in ("check 1000 plans --no-cache", "check 1000 plans --no-cache, plain lark"):
+    throughput = ("check 1000 plans --no-cache", "check 1000 plans --no-cache, plain lark", "text: check 1000 plans --no-cache")
+    for name in (name for name in cpu if name.removeprefix("before: ") in throughput):
         print(f"{name:42} {toml / cpu[name]:5.2f}x tomllib's throughput (CPU)")
-    print(f"{'cached / cold, 1000 plans in one file':42} {cpu['check 1000 plans, cached'] / cpu['check 1000 plans --no-cache']:5.2f}x (CPU)")
-    print(f"{'cached / cold, 1000 files':42} {cpu['check 1000 files, cached'] / cpu['check 1000 files -j1 --no-cache']:5.2f}x (CPU)")
-    speedup = wall["check 1000 files -j1 --no-cache"] / wall["check 1000 files -j2 --no-cache"]
-    print(f"{'-j2 speed-up, 1000 files':42} {speedup:5.2f}x (wall)")
-    rss = max(s[2] for s in samples["check 1000 plans --no-cache"]) / max(s[2] for s in samples["ref: tomllib 1000 plans"])
-    print(f"{'peak RSS / tomllib, 1000 plans':42} {rss:5.2f}x")
+    for prefix in ("before: ", "", "text: ", "before: text: "):
+        for what, cached, cold in (
+            ("1000 plans in one file", "check 1000 plans, cached", "check 1000 plans --no-cache"),
+            ("1000 files", "check 1000 files, cached", "check 1000 files -j1 --no-cache"),
+        ):
+            if prefix + cached in cpu and prefix + cold in cpu:
+                print(f"{prefix + 'cached / cold, ' + what:42} {cpu[prefix + cached] / cpu[prefix + cold]:5.2f}x (CPU)")
+    for prefix in ("", "text: "):
+        speedup = wall[prefix + "check 1000 files -j1 --no-cache"] / wall[prefix + "check 1000 files -j2 --no-cache"]
+        print(f"{prefix + '-j2 speed-up, 1000 files':42} {speedup:5.2f}x (wall)")
+    for prefix in ("before: ", "", "text: "):
+        if prefix + "check 1000 plans --no-cache" in samples:
+            peak = max(s[2] for s in samples[prefix + "check 1000 plans --no-cache"])
+            rss = peak / max(s[2] for s in samples["ref: tomllib 1000 plans"])
+            print(f"{prefix + 'peak RSS / tomllib, 1000 plans':42} {rss:5.2f}x")
     return 0
 
 

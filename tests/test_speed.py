@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 from alignment_plan.cli import main
@@ -312,3 +313,28 @@ def test_clean_removes_the_cache_and_nothing_else(project, monkeypatch, capsys, 
     err = capsys.readouterr().err
     assert "was not made by alignment-plan" in err and err.count("\n") == 1
     assert (project / CACHE_DIRECTORY / "notes.txt").is_file()
+
+
+def test_a_command_resolves_each_path_once_and_only_inside_the_command(tmp_path):
+    from alignment_plan import paths
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "a")
+    with paths.resolving_once():
+        assert paths.resolved(link) == tmp_path.resolve() / "a"
+        link.unlink()
+        link.symlink_to(tmp_path / "b")
+        assert paths.resolved(link) == tmp_path.resolve() / "a"  # remembered for the command
+    assert paths.resolved(link) == tmp_path.resolve() / "b"  # the language server sees changes
+
+
+def test_findings_of_many_files_are_shown_from_one_index_of_their_lines():
+    from alignment_plan.results.model import CheckResult
+
+    sources = tuple((f"f{index}.plan", (f"line of {index}",)) for index in range(3))
+    result = CheckResult(files=(), diagnostics=(), plans=(), rules=(), sources=sources)
+    assert result.source_lines("f2.plan") == ("line of 2",) and result.source_lines("nope") == ()
+    assert attrs.evolve(result, sources=()).source_lines("f2.plan") == ()
+    assert attrs.evolve(result) == result

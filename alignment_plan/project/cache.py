@@ -124,7 +124,7 @@ def loads(text: str):
 
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(field.name for field in attrs.fields(cls))
+    return tuple(field.name for field in attrs.fields(cls) if field.init)
 
 
 def _mapping(value: Mapping) -> dict:

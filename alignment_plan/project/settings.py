@@ -70,6 +70,8 @@ class Settings:
     root: Path = attrs.field(factory=Path.cwd, metadata={"key": None})
     base: Path = attrs.field(factory=Path.cwd, metadata={"key": None})
     config_file: Path | None = attrs.field(default=None, metadata={"key": None})
+    # Each directory's relative path, worked out once: `excluded` is asked for every file under it.
+    _directories: dict = attrs.field(factory=dict, init=False, eq=False, repr=False, metadata={"key": None})
 
     def value(self, key: str) -> Any:
         """The value of the configuration key `key` (kebab-case)."""
@@ -87,9 +89,12 @@ class Settings:
         """
         relative = self.relative(path)
         depth = None
-        if within is not None and self.relative(within) != ".":
+        inside = None if within is None else self._directories.get(within)
+        if within is not None and inside is None:
+            inside = self._directories[within] = self.relative(within)
+        if inside is not None and inside != ".":
             try:
-                depth = len(PurePosixPath(relative).relative_to(self.relative(within)).parts)
+                depth = len(PurePosixPath(relative).relative_to(inside).parts)
             except ValueError:  # not below it after resolving links: match it whole
                 depth = None
         return matches_any(relative, self.exclude, depth) or matches_any(relative, ALWAYS_EXCLUDED, depth)

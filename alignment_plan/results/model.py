@@ -172,9 +172,14 @@ class CheckResult:
     fingerprints: tuple[str, ...] = ()  # one content fingerprint per diagnostic, same order
     suppressed: int = 0  # findings silenced by suppression comments
     baselined: int = 0  # findings left out because the baseline records them
+    # `sources` by file, made once: a reporter asks for a file's lines at every finding.
+    _lines_by_file: dict[str, tuple[str, ...]] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_lines_by_file", dict(self.sources))
 
     def source_lines(self, file: str) -> tuple[str, ...]:
-        return dict(self.sources).get(file, ())
+        return self._lines_by_file.get(file, ())
 
     @property
     def has_errors(self) -> bool:
