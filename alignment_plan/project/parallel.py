@@ -7,9 +7,12 @@ imports and the options, so where it was checked cannot change the output: `--jo
 writes exactly what `--jobs 1` does (`tests/test_speed.py`).
 
 Workers are forked from this process after it has loaded the parser and parsed `std`, so
-they start with both and with the workspace as it is. Each takes a run of consecutive
-files, which tend to share imports. Where a process cannot be forked, and for runs too
-small to gain from it, the files are checked here, one after another.
+they start with both and with the workspace as it is. The files are cut into runs of
+consecutive files (which tend to share imports); this process and the workers take the
+next run from one shared counter until none is left, so whoever is faster does more,
+and a worker's results travel back once, when it has no run left. Where a process
+cannot be forked, and for runs too small to gain from it, the files are checked here,
+one after another.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from alignment_plan.checker.check import CheckOptions, FileResult, check_file
 
 # Fewer files than this per worker, and starting the worker costs more than it saves.
 MIN_FILES_PER_JOB = 16
-_CHUNKS_PER_JOB = 4  # smaller runs of files even out the workers' loads
+_CHUNKS_PER_JOB = 8  # smaller runs of files even out the workers' loads
 
-_inherited: tuple[Workspace, CheckOptions] | None = None  # set in the parent before forking
+# Set in the parent before forking: the workspace, the options, the runs of files and the
+# shared counter of the next run to take.
+_inherited: tuple | None = None
 
 
 def available_cpus() -> int:
@@ -59,18 +64,28 @@ def check_all(files: Sequence[Path], workspace: Workspace, options: CheckOptions
     workspace.std()  # load the parser and std once, before forking
     size = max(1, -(-len(files) // (workers * _CHUNKS_PER_JOB)))
     chunks = [list(files[start : start + size]) for start in range(0, len(files), size)]
-    mine = len(chunks) // workers  # the first chunks; the workers take the rest
+    context = multiprocessing.get_context("fork")
     global _inherited
-    _inherited = (workspace, options)
+    _inherited = (workspace, options, chunks, context.Value("i", 0))
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            theirs = pool.map_async(_check_chunk, chunks[mine:], chunksize=1)
-            found = [_check_chunk(chunk) for chunk in chunks[:mine]] + theirs.get()
+        with context.Pool(workers - 1) as pool:
+            theirs = pool.map_async(_take_chunks, range(workers - 1), chunksize=1)
+            found = dict(_take_chunks(None))
+            for done in theirs.get():
+                found.update(done)
     finally:
         _inherited = None
-    return [result for chunk in found for result in chunk]
+    return [result for index in range(len(chunks)) for result in found[index]]
 
 
-def _check_chunk(files: list[Path]) -> list[FileResult]:
-    workspace, options = _inherited
-    return [check_file(path, workspace, options) for path in files]
+def _take_chunks(_worker) -> list[tuple[int, list[FileResult]]]:
+    """Check the next run of files until none is left; each run's results by its index."""
+    workspace, options, chunks, following = _inherited
+    done = []
+    while True:
+        with following.get_lock():
+            index = following.value
+            following.value = index + 1
+        if index >= len(chunks):
+            return done
+        done.append((index, [check_file(path, workspace, options) for path in chunks[index]]))
