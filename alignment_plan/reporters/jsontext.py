@@ -131,16 +131,28 @@ def _write(value, level: int, out: list[str]) -> None:
             _write_array(value, level, out)
 
 
+# The text before each value of an object: the separator, the indentation and the encoded
+# key, by (level, key, first). Reports repeat a few dozen keys at a few levels.
+_KEY_TEXTS: dict[tuple[int, str, bool], str] = {}
+
+
+def _key_text(level: int, key, first: bool) -> str:
+    text = _KEY_TEXTS.get((level, key, first))
+    if text is None:
+        text = ("{" if first else ",") + "\n" + _INDENT * (level + 1) + encode_basestring(_key(key)) + ": "
+        if type(key) is str and len(_KEY_TEXTS) < 4096:
+            _KEY_TEXTS[(level, key, first)] = text
+    return text
+
+
 def _write_object(value: dict, level: int, out: list[str]) -> None:
     if not value:
         out.append("{}")
         return
-    inner = "\n" + _INDENT * (level + 1)
-    opening = "{" + inner
-    separator = "," + inner
+    first = True
     for key, item in value.items():
-        out.append(opening + encode_basestring(key if type(key) is str else _key(key)) + ": ")
-        opening = separator
+        out.append(_KEY_TEXTS.get((level, key, first)) or _key_text(level, key, first))
+        first = False
         kind = type(item)
         if kind is str:
             out.append(encode_basestring(item))
