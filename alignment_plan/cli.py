@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     # A command is one short run (the language server excepted): most of what it builds
     # lives to its end, so the collector need not look as often;
     # and the files it reads do not move under it, so each path's links are resolved once.
+    if args.command != "lsp" and hasattr(sys.stdout, "reconfigure"):
+        # A file name that is not UTF-8 comes as lone surrogates: written as `\udcff` (in
+        # JSON, the escape of that code point), never an encoding error.
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         with contextlib.ExitStack() as tuning:
             if args.command != "lsp":

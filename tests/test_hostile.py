@@ -491,3 +491,28 @@ def test_format_diff_prints_control_characters_as_escapes(tmp_path, monkeypatch,
     assert "\x1b" not in diff and "\u202e" not in diff and "\x07" not in diff
     assert "\\x1b[31m\\u202e" in diff and diff.count("\n") == len(diff.splitlines())
     assert all(not line.startswith("::") for line in diff.splitlines())
+
+
+# A file name that is not UTF-8 ---------------------------------------------------------
+
+BAD_NAME = os.fsdecode(b"bad\xff.plan")  # the byte comes back as the lone surrogate U+DCFF
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs file names of arbitrary bytes")
+def test_a_file_name_that_is_not_utf8_is_checked_and_shown_escaped(repo, capsys, tmp_path):
+    write(repo / BAD_NAME, "use std\nplan p \"P\" {\n  operationalize { good_feedback = outcomes }\n  considers deception\n}\n")
+    for fmt in ("text", "concise", "json", "sarif", "github", "junit"):
+        code, out, err = run(capsys, "check", "--format", fmt, ".")
+        assert code == 0 and "internal error" not in err, (fmt, err)  # warnings only
+        assert "\\udcff" in out or "%FF" in out, fmt
+    document = json.loads(run(capsys, "check", "--format", "json", ".")[1])
+    assert document["files"] == [BAD_NAME]  # `\udcff` in the JSON text: the code point, escaped
+    sarif = json.loads(run(capsys, "check", "--format", "sarif", ".")[1])
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad%FF.plan"
+    code, _, err = run(capsys, "report", "--format", "markdown", "-o", str(tmp_path / "pr.md"), ".")
+    assert code == 0 and "(bad%FF.plan#L4)" in (tmp_path / "pr.md").read_text(encoding="utf-8")
+    code, out, err = run(capsys, "report", "--format", "html", "-d", str(tmp_path / "site"), ".")
+    assert code == 0 and "internal error" not in err
+    # The result cache stores and serves it (the second run is served from it).
+    assert run(capsys, "check", "--format", "json", ".")[1] == run(capsys, "check", "--format", "json", ".")[1]
+    assert list((repo / ".alignment-plan-cache").glob("*/*/*.json"))

@@ -241,7 +241,7 @@ def test_an_entry_this_machine_did_not_sign_is_never_trusted(project, checked, m
         data = json.loads(text)
         data["result"]["fields"][1] = []  # no diagnostics
         forged = json.dumps(data)
-        entry.write_text(attacker._sign(forged) + "\n" + forged, encoding="utf-8")
+        entry.write_text(attacker._sign(forged.encode("utf-8")) + "\n" + forged, encoding="utf-8")
     checked.clear()
     assert _outputs(project, cache=True) == fresh
     assert len(checked) == len(entries)

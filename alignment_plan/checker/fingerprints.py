@@ -28,7 +28,7 @@ def fingerprints(diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequen
         line = diagnostic.span.line
         text = _normalized(lines[line - 1]) if 0 < line <= len(lines) else ""
         key = (diagnostic.code, diagnostic.span.file, text)
-        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8")).hexdigest()[:32]
+        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8", "surrogatepass")).hexdigest()[:32]
         seen[key] += 1
         out.append(digest)
     return tuple(out)

@@ -200,8 +200,8 @@ class ResultCache:
         self.hits = self.misses = 0
         self._secret = None if self.directory.is_symlink() else secret_key()
 
-    def _sign(self, text: str) -> str:
-        return hmac.new(self._secret or b"", text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    def _sign(self, body: bytes | memoryview) -> str:
+        return hmac.new(self._secret or b"", body, hashlib.sha256).hexdigest()
 
     def key(self, display: str, text: str, options: CheckOptions) -> str:
         """The entry's name: the file's folder, then a digest of everything its result depends on."""
@@ -217,10 +217,17 @@ class ResultCache:
             if self._secret is None:
                 raise LookupError
             path = self._entry(key)
-            signature, _, text = path.read_text(encoding="utf-8").partition("\n")
-            if not hmac.compare_digest(signature, self._sign(text)):
-                raise LookupError  # written elsewhere: never trusted
+            # One copy of the entry as bytes and one as text, never more at once: an entry
+            # for a file of 1000 plans is 20 MB.
+            raw = path.read_bytes()
+            newline = raw.find(b"\n")
+            with memoryview(raw)[newline + 1 :] as body:
+                if newline < 0 or not hmac.compare_digest(raw[:newline], self._sign(body).encode("ascii")):
+                    raise LookupError  # written elsewhere: never trusted
+                text = str(body, "utf-8", "surrogatepass")
+            del raw
             data = loads(text)
+            del text
             if any(_state(self._workspace, path) != state for path, state in data["dependencies"]):
                 raise LookupError
             result = data["result"]
@@ -247,8 +254,8 @@ class ResultCache:
         target = self._entry(key)
         try:
             self._prepare(target.parent)
-            text = dumps(entry)
-            _write_atomically(target, self._sign(text) + "\n" + text)
+            body = dumps(entry).encode("utf-8", "surrogatepass")  # a file name need not be UTF-8
+            _write_atomically(target, self._sign(body).encode("ascii") + b"\n" + body)
             _prune(target.parent, KEEP_PER_FILE)
         except OSError:
             pass
@@ -322,13 +329,13 @@ def secret_key() -> bytes | None:
     return key if len(key) >= 32 else None
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str | bytes) -> None:
     """Write a temporary file beside `path` and rename it into place: a reader sees the
     old file or the new one, never part of one."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:

@@ -68,7 +68,7 @@ def location_link(file: str, line: int) -> str:
     label = escape(f"{file}:{line}")
     if file.startswith(("/", "\\", "../")) or file == ".." or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", file):
         return label
-    return f"[{label}]({quote(file.replace(chr(92), '/'))}#L{line})"
+    return f"[{label}]({quote(file.replace(chr(92), '/'), errors='surrogateescape')}#L{line})"
 
 
 def worst_first(diagnostic: Diagnostic) -> tuple:

@@ -23,7 +23,9 @@ class OutputError(Exception):
 
 def write_file(path: Path, text: str, inputs: Iterable[Path] = ()) -> None:
     """`text` as UTF-8 in `path`, atomically; refuses a target that is one of `inputs`."""
-    data = text.encode("utf-8")  # before touching anything: text that cannot be encoded writes nothing
+    # Before touching anything. A file name that is not UTF-8 reaches the text as lone
+    # surrogates; they are written as `\udcff` (in JSON, the escape of that code point).
+    data = text.encode("utf-8", "backslashreplace")
     _refuse_inputs([path], inputs)
     _replace(path, data)
 
@@ -32,7 +34,7 @@ def write_pages(directory: Path, pages: Mapping[str, str], inputs: Iterable[Path
     """Every page (file name to text) into `directory`, created if needed; the paths written.
 
     The directory itself may be a link the user named; inside it nothing is followed."""
-    encoded = {name: text.encode("utf-8") for name, text in pages.items()}
+    encoded = {name: text.encode("utf-8", "backslashreplace") for name, text in pages.items()}
     _ensure_directory(directory)
     targets = [directory / name for name in encoded]
     _refuse_inputs(targets, inputs)

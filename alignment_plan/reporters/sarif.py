@@ -30,7 +30,7 @@ def _artifact(file: str) -> dict | None:
         return None
     if PurePath(file).is_absolute():
         return {"uri": PurePath(file).as_uri()}
-    return {"uri": quote(file, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(file, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def _region(span: Span) -> dict:
