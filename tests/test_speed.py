@@ -338,3 +338,22 @@ def test_findings_of_many_files_are_shown_from_one_index_of_their_lines():
     assert result.source_lines("f2.plan") == ("line of 2",) and result.source_lines("nope") == ()
     assert attrs.evolve(result, sources=()).source_lines("f2.plan") == ()
     assert attrs.evolve(result) == result
+
+
+def test_a_linked_folder_inside_the_cache_is_never_written_or_pruned_through(project, tmp_path_factory):
+    """A pull request can commit `.alignment-plan-cache/xx/<file's folder>` as a link to a
+    folder elsewhere: writing an entry, and pruning that file's old entries, must not
+    touch what is there."""
+    Project.open(project, cache=True).check([project])
+    folder = next(entry.parent for entry in _entries(project) if "p03" not in entry.name)
+    victim = tmp_path_factory.mktemp("victim")
+    for index in range(result_cache.KEEP_PER_FILE + 2):
+        (victim / f"precious{index}.json").write_text("{}", encoding="utf-8")
+    before = sorted(victim.iterdir())
+    for entry in folder.iterdir():
+        entry.unlink()
+    folder.rmdir()
+    folder.symlink_to(victim, target_is_directory=True)
+    fresh = _outputs(project)
+    assert _outputs(project, cache=True) == fresh
+    assert sorted(victim.iterdir()) == before  # nothing written, nothing pruned there

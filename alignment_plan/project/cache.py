@@ -238,7 +238,7 @@ class ResultCache:
             return None
         self.hits += 1
         try:
-            os.utime(path)  # used now: the last entry of this file to be pruned
+            os.utime(path, follow_symlinks=False)  # used now: the last entry of this file to be pruned
         except OSError:
             pass
         return result
@@ -261,13 +261,18 @@ class ResultCache:
             pass
 
     def _prepare(self, folder: Path) -> None:
-        if folder.is_dir():
-            return
-        if not self.directory.is_dir():
-            self.directory.mkdir(parents=True, exist_ok=True)
-            for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
-                _write_atomically(self.directory / name, text)
-        folder.mkdir(parents=True, exist_ok=True)
+        """Make `folder` (two levels below the cache directory) and check that neither level
+        is a link: a cache folder committed in a pull request could hold one leading to
+        files elsewhere, which writing and pruning an entry must never touch."""
+        if not folder.is_dir():
+            if not self.directory.is_dir():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
+                    _write_atomically(self.directory / name, text)
+            folder.mkdir(parents=True, exist_ok=True)
+        for level in (self.directory, folder.parent, folder):
+            if level.is_symlink() or not level.is_dir():
+                raise OSError(f"`{level}` is a link or not a folder")
 
 
 def _prune(folder: Path, keep: int) -> None:
