@@ -163,14 +163,14 @@ def test_only_the_outputs_that_show_derivations_compute_them(at_root, capsys, mo
     from alignment_plan.project import project as project_module
 
     seen = []
-    real = project_module.Project.check
+    real = project_module.Project._check
 
     def check(self, *args, **kwargs):
-        result = real(self, *args, **kwargs)
+        result, dependencies = real(self, *args, **kwargs)
         seen.extend(fm.explanation is not None for plan in result.plans for fm in plan.failure_modes)
-        return result
+        return result, dependencies
 
-    monkeypatch.setattr(project_module.Project, "check", check)
+    monkeypatch.setattr(project_module.Project, "_check", check)
     main(["check", "--isolated", "--no-cache", "--format", fmt, OUTCOMES])
     capsys.readouterr()
     assert seen and set(seen) == {explained}

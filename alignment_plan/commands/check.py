@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 from alignment_plan.commands.options import add_paths_argument, add_project_arguments
 from alignment_plan.project.settings import FORMATS
@@ -40,7 +41,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from alignment_plan.commands.console import exit_code, fail, inputs_of, note, warn_if_nothing_checked, write_output
+    from alignment_plan.commands.console import EXIT_TROUBLE, exit_code, fail, inputs_of, nothing_checked, said, write_output
     from alignment_plan.commands.options import open_project
     from alignment_plan.project.project import ProjectError
 
@@ -50,26 +51,86 @@ def run(args) -> int:
         if args.statistics and fmt not in LINE_FORMATS:
             return fail(f"`--statistics` prints a table; it cannot be combined with `--format {fmt}`")
         project = project.explaining(fmt == "json" and not args.statistics)  # the one format that shows them
-        run = project.run(args.paths, dependents=not args.no_dependents, update_baseline=args.update_baseline)
+        color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty())
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if fmt == "github" else None
+        workspace = project.workspace()
+        # Everything but the files and the settings that decides what this run writes.
+        rendering = (
+            "check",
+            f"statistics={args.statistics}",
+            f"plans={not args.no_plans}",
+            f"color={color}",
+            f"exit-zero={args.exit_zero}",
+            f"summary={summary_file is not None}",
+            f"named={[str(path) for path in args.paths]}",
+        )
+        dependents = not args.no_dependents
+        outputs = None
+        if not args.update_baseline:
+            outputs = project.outputs(args.paths, dependents=dependents, rendering=rendering, workspace=workspace)
+        replay = outputs.replay() if outputs is not None else None
+        if replay is not None:
+            return _replay(replay, args, summary_file)
+        run = project.run(args.paths, dependents=dependents, update_baseline=args.update_baseline, workspace=workspace)
     except ProjectError as error:
         return fail(str(error))
-    warn_if_nothing_checked(run.result.files, args.paths or project.roots())
-    for message in run.notes:
-        note(message)
+    before = [said(message) for message in run.notes]
+    warning = nothing_checked(run.result.files, args.paths or project.roots())
+    before[:0] = [warning] if warning is not None else []
+    for line in before:
+        print(line, file=sys.stderr)
     precision = project.settings.precision
     gate_messages = tuple(failure.message(precision) for failure in run.gate)
-    write_output(_render(fmt, args, run.result, gate_messages, precision), args.output, inputs_of(run, args))
-    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+    inputs = inputs_of(run, args)
+    output = _render(fmt, args, run.result, gate_messages, precision, color)
+    try:
+        write_output(outputs.record(output) if outputs is not None else output, args.output, inputs)
+    except BaseException:
+        if outputs is not None:
+            outputs.forget()
+        raise
+    summary = None
+    if summary_file:
         from alignment_plan.reporters import github
 
-        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(github.render_summary(run.result, gate_messages, precision))
-    for message in gate_messages:
-        note(message)
-    return exit_code(run.result, run.gate, args.exit_zero)
+        summary = github.render_summary(run.result, gate_messages, precision)
+        with open(summary_file, "a", encoding="utf-8") as out:
+            out.write(summary)
+    after = [said(message) for message in gate_messages]
+    for line in after:
+        print(line, file=sys.stderr)
+    code = exit_code(run.result, run.gate, args.exit_zero)
+    if outputs is not None:
+        if code == EXIT_TROUBLE:  # a file could not be read or checked: nothing to replay
+            outputs.forget()
+        else:
+            outputs.remember(
+                dependencies=run.dependencies,
+                before=before,
+                after=after,
+                exit=code,
+                summary=summary,
+                inputs=[str(path) for path in inputs],
+            )
+    return code
 
 
-def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: int) -> str | Iterable[str]:
+def _replay(replay, args, summary_file: str | None) -> int:
+    """Write again what a recorded run with the same files, settings and flags wrote."""
+    from alignment_plan.commands.console import write_output
+
+    for line in replay.before:
+        print(line, file=sys.stderr)
+    write_output(replay.output, args.output, [Path(path) for path in replay.inputs])
+    if summary_file and replay.summary is not None:
+        with open(summary_file, "a", encoding="utf-8") as out:
+            out.write(replay.summary)
+    for line in replay.after:
+        print(line, file=sys.stderr)
+    return replay.exit
+
+
+def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: int, color: bool) -> str | Iterable[str]:
     if args.statistics:
         from alignment_plan.reporters import concise
 
@@ -77,7 +138,6 @@ def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: i
     if fmt == "text":
         from alignment_plan.reporters import text as text_report
 
-        color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty())
         return text_report.render(result, color=color, show_plans=not args.no_plans, precision=precision)
     if fmt == "concise":
         from alignment_plan.reporters import concise

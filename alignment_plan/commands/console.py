@@ -27,13 +27,26 @@ def fail(message: str) -> int:
 
 
 def note(message: str) -> None:
-    print(f"alignment-plan: {printable(message)}", file=sys.stderr)
+    print(said(message), file=sys.stderr)
 
 
-def write_output(text: str | Iterable[str], path: str | None, inputs: Iterable[Path | str] = ()) -> None:
+def said(message: str) -> str:
+    """The line `note` prints for `message`."""
+    return f"alignment-plan: {printable(message)}"
+
+
+def write_output(text: str | bytes | Iterable[str], path: str | None, inputs: Iterable[Path | str] = ()) -> None:
     """Write to standard output as `text` comes (it may come in pieces), or to `path`
     (exactly as given) atomically and never over one of `inputs`; raises `OutputError`,
-    which `cli.main` turns into exit code 2."""
+    which `cli.main` turns into exit code 2. Bytes are UTF-8 already (a replayed run)."""
+    if isinstance(text, bytes):
+        if path is None or path == "-":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            write_file(Path(path), text, [Path(p) for p in inputs])
+        return
     pieces = (text,) if isinstance(text, str) else text
     if path is None or path == "-":
         for piece in pieces:
@@ -50,9 +63,17 @@ def inputs_of(run, args) -> list[Path]:
 
 def warn_if_nothing_checked(files: Sequence[str], paths: Sequence) -> None:
     """Like ruff: an empty run succeeds, but says so on standard error."""
-    if not files:
-        where = printable(", ".join(f"`{p}`" for p in paths))
-        print(f"alignment-plan: warning: no `.plan` files found under {where}", file=sys.stderr)
+    warning = nothing_checked(files, paths)
+    if warning is not None:
+        print(warning, file=sys.stderr)
+
+
+def nothing_checked(files: Sequence[str], paths: Sequence) -> str | None:
+    """The line `warn_if_nothing_checked` prints, if any."""
+    if files:
+        return None
+    where = printable(", ".join(f"`{p}`" for p in paths))
+    return f"alignment-plan: warning: no `.plan` files found under {where}"
 
 
 def exit_code(result, gate_failures: Sequence = (), exit_zero: bool = False) -> int:

@@ -38,7 +38,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -200,13 +200,29 @@ class ResultCache:
         self.hits = self.misses = 0
         self._secret = None if self.directory.is_symlink() else secret_key()
 
+    @property
+    def secret(self) -> bytes | None:
+        """The key entries are signed with; None: this run is not cached."""
+        return self._secret
+
     def _sign(self, body: bytes | memoryview) -> str:
-        return hmac.new(self._secret or b"", body, hashlib.sha256).hexdigest()
+        return sign(self._secret or b"", body)
+
+    def states(self, paths) -> list[list[str]]:
+        """Each dependency with a digest of how this run sees it (`unchanged` checks them)."""
+        return [[path, _state(self._workspace, path)] for path in paths]
+
+    def unchanged(self, states) -> bool:
+        return all(_state(self._workspace, path) == state for path, state in states)
 
     def key(self, display: str, text: str, options: CheckOptions) -> str:
         """The entry's name: the file's folder, then a digest of everything its result depends on."""
         entry = _digest(FORMAT, tool_fingerprint(), options_fingerprint(options, display), str(self.root), display, text)
         return f"{_digest(str(self.root), display)}/{entry}"
+
+    def run_key(self, parts: Sequence[str]) -> str:
+        """The key of a whole run's record (`project.runs`), from what decides its output."""
+        return _digest(FORMAT, tool_fingerprint(), "run", str(self.root), *parts)
 
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -217,18 +233,10 @@ class ResultCache:
             if self._secret is None:
                 raise LookupError
             path = self._entry(key)
-            # One copy of the entry as bytes and one as text, never more at once: an entry
-            # for a file of 1000 plans is 20 MB.
-            raw = path.read_bytes()
-            newline = raw.find(b"\n")
-            with memoryview(raw)[newline + 1 :] as body:
-                if newline < 0 or not hmac.compare_digest(raw[:newline], self._sign(body).encode("ascii")):
-                    raise LookupError  # written elsewhere: never trusted
-                text = str(body, "utf-8", "surrogatepass")
-            del raw
+            text = read_signed(path, self._secret)
             data = loads(text)
             del text
-            if any(_state(self._workspace, path) != state for path, state in data["dependencies"]):
+            if not self.unchanged(data["dependencies"]):
                 raise LookupError
             result = data["result"]
             if not isinstance(result, FileResult):
@@ -247,20 +255,16 @@ class ResultCache:
         """Store `result`; a cache that cannot be written is no cache, not an error."""
         if result.errors or self._secret is None:  # a run with errors exits 2; nothing worth keeping
             return
-        entry = {
-            "dependencies": [[path, _state(self._workspace, path)] for path in result.dependencies],
-            "result": result,
-        }
+        entry = {"dependencies": self.states(result.dependencies), "result": result}
         target = self._entry(key)
         try:
-            self._prepare(target.parent)
-            body = dumps(entry).encode("utf-8", "surrogatepass")  # a file name need not be UTF-8
-            _write_atomically(target, self._sign(body).encode("ascii") + b"\n" + body)
-            _prune(target.parent, KEEP_PER_FILE)
+            self.prepare(target.parent)
+            write_signed(target, self._secret, dumps(entry))
+            prune(target.parent, KEEP_PER_FILE)
         except OSError:
             pass
 
-    def _prepare(self, folder: Path) -> None:
+    def prepare(self, folder: Path) -> None:
         """Make `folder` (two levels below the cache directory) and check that neither level
         is a link: a cache folder committed in a pull request could hold one leading to
         files elsewhere, which writing and pruning an entry must never touch."""
@@ -275,9 +279,10 @@ class ResultCache:
                 raise OSError(f"`{level}` is a link or not a folder")
 
 
-def _prune(folder: Path, keep: int) -> None:
-    """Remove all but the `keep` most recently used entries of `folder` (another run may
-    remove one at the same time: that is a miss for it, never a half-read entry)."""
+def prune(folder: Path, keep: int, companions: tuple[str, ...] = ()) -> None:
+    """Remove all but the `keep` most recently used entries of `folder`, and the files named
+    like each with a suffix in `companions` (another run may remove one at the same time:
+    that is a miss for it, never a half-read entry)."""
     entries = []
     for path in folder.glob("*.json"):
         try:
@@ -286,6 +291,32 @@ def _prune(folder: Path, keep: int) -> None:
             continue
     for _, path in sorted(entries, reverse=True)[keep:]:
         path.unlink(missing_ok=True)
+        for suffix in companions:
+            path.with_suffix(suffix).unlink(missing_ok=True)
+
+
+def read_signed(path: Path, secret: bytes) -> str:
+    """The text of a signed file (a signature line, then the text) when this machine signed
+    it with `secret`; raises `LookupError` when it did not, `OSError` when it cannot be read.
+    One copy of it as bytes and one as text, never more at once: an entry for a file of
+    1000 plans is 20 MB."""
+    raw = path.read_bytes()
+    newline = raw.find(b"\n")
+    with memoryview(raw)[newline + 1 :] as body:
+        if newline < 0 or not hmac.compare_digest(raw[:newline], sign(secret, body).encode("ascii")):
+            raise LookupError  # written elsewhere: never trusted
+        return str(body, "utf-8", "surrogatepass")
+
+
+def write_signed(path: Path, secret: bytes, text: str) -> None:
+    """Write `text` to `path` atomically, after the line that signs it with `secret`."""
+    body = text.encode("utf-8", "surrogatepass")  # a file name need not be UTF-8
+    del text
+    _write_atomically(path, sign(secret, body).encode("ascii") + b"\n", body)
+
+
+def sign(secret: bytes, body: bytes | memoryview) -> str:
+    return hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
 class NotACache(Exception):
@@ -334,13 +365,14 @@ def secret_key() -> bytes | None:
     return key if len(key) >= 32 else None
 
 
-def _write_atomically(path: Path, text: str | bytes) -> None:
-    """Write a temporary file beside `path` and rename it into place: a reader sees the
-    old file or the new one, never part of one."""
+def _write_atomically(path: Path, *pieces: str | bytes) -> None:
+    """Write `pieces` to a temporary file beside `path` and rename it into place: a reader
+    sees the old file or the new one, never part of one."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+            for piece in pieces:
+                out.write(piece if isinstance(piece, bytes) else piece.encode("utf-8", "surrogatepass"))
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:

@@ -21,6 +21,7 @@ from alignment_plan.paths import resolved
 from alignment_plan.checker.check import CheckOptions, FileResult, check_files, combine
 from alignment_plan.project import baseline as baselines
 from alignment_plan.project.cache import ResultCache
+from alignment_plan.project.runs import RunOutputs
 from alignment_plan.project.parallel import available_cpus, check_all
 from alignment_plan.project.discovery import collect_files, importers
 from alignment_plan.project.gate import GateFailure, coverage_gate
@@ -41,6 +42,8 @@ class Run:
     gate: tuple[GateFailure, ...]  # the coverage thresholds missed
     notes: tuple[str, ...] = ()  # for standard error: baseline written, findings fixed since
     inputs: tuple[Path, ...] = ()  # every file the run read: plans, imports, configuration, baseline
+    # Every file the results depend on (resolved paths, read or looked for), when cached.
+    dependencies: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -142,13 +145,44 @@ class Project:
         self, paths: Sequence[Path] = (), *, dependents: bool = True, workspace: Workspace | None = None
     ) -> CheckResult:
         """Every selected file checked, without the baseline or the gate."""
-        workspace = workspace or self.workspace()
+        return self._check(paths, dependents, workspace or self.workspace())[0]
+
+    def _check(self, paths: Sequence[Path], dependents: bool, workspace: Workspace) -> tuple[CheckResult, tuple[str, ...]]:
+        """`check`, and every file its results depend on when they are cached."""
         files = self.select(self.roots(paths), workspace, named=bool(paths), dependents=dependents)
         options = self.options(files, workspace)
         if not self.cache and self.jobs <= 1:
-            return check_files(files, workspace, options)
+            return check_files(files, workspace, options), ()
         with fewer_collections():
-            return combine(self._file_results(files, workspace, options), options)
+            results = self._file_results(files, workspace, options)
+            depended = {dependency for result in results for dependency in result.dependencies}
+            depended |= {workspace.key(path) for path in files}
+            return combine(results, options), tuple(sorted(depended))
+
+    def outputs(
+        self, paths: Sequence[Path], *, dependents: bool, rendering: Sequence[str], workspace: Workspace
+    ) -> RunOutputs | None:
+        """Where the output of this run, rendered as `rendering` says, is recorded (see
+        `project.runs`); None when it cannot be: no cache, or a file that cannot be read."""
+        if not self.cache:
+            return None
+        cache = ResultCache(self.root, workspace)
+        if cache.secret is None:
+            return None
+        files = self.select(self.roots(paths), workspace, named=bool(paths), dependents=dependents)
+        options = self.options(files, workspace)
+        parts = [*rendering, repr(self.settings)]
+        if self.settings.baseline:
+            try:
+                parts.append(self.baseline_path().read_text(encoding="utf-8", errors="surrogateescape"))
+            except OSError:
+                return None  # the run writes it: nothing to replay
+        for path in files:
+            text = workspace.source(path)
+            if text is None:
+                return None
+            parts.append(cache.key(workspace.display(path), text, options))
+        return RunOutputs(cache, cache.run_key(parts))
 
     def _file_results(self, files: Sequence[Path], workspace: Workspace, options: CheckOptions) -> list[FileResult]:
         """Each file's result: from the cache where it is current, else checked (and stored)."""
@@ -170,10 +204,17 @@ class Project:
                 cache.put(keys[index], result)
         return results
 
-    def run(self, paths: Sequence[Path] = (), *, dependents: bool = True, update_baseline: bool = False) -> Run:
+    def run(
+        self,
+        paths: Sequence[Path] = (),
+        *,
+        dependents: bool = True,
+        update_baseline: bool = False,
+        workspace: Workspace | None = None,
+    ) -> Run:
         """`check`, with the baseline applied (written first when missing or asked) and the gate."""
-        workspace = self.workspace()
-        result = self.check(paths, dependents=dependents, workspace=workspace)
+        workspace = workspace or self.workspace()
+        result, dependencies = self._check(paths, dependents, workspace)
         notes: list[str] = []
         if self.settings.baseline:
             result, notes = self._with_baseline(result, update_baseline)
@@ -185,7 +226,7 @@ class Project:
         inputs = [*workspace.files_read(), *([self.settings.config_file] if self.settings.config_file else [])]
         if self.settings.baseline:
             inputs.append(self.baseline_path())
-        return Run(result=result, gate=gate, notes=tuple(notes), inputs=tuple(inputs))
+        return Run(result=result, gate=gate, notes=tuple(notes), inputs=tuple(inputs), dependencies=dependencies)
 
     def baseline_path(self) -> Path:
         """The baseline file; a configured one must lie inside the project root, since the

@@ -21,11 +21,12 @@ class OutputError(Exception):
     """An output that cannot be written as asked; the message is one line for the user."""
 
 
-def write_file(path: Path, text: str, inputs: Iterable[Path] = ()) -> None:
-    """`text` as UTF-8 in `path`, atomically; refuses a target that is one of `inputs`."""
+def write_file(path: Path, text: str | bytes, inputs: Iterable[Path] = ()) -> None:
+    """`text` as UTF-8 (or bytes as they are) in `path`, atomically; refuses a target that
+    is one of `inputs`."""
     # Before touching anything. A file name that is not UTF-8 reaches the text as lone
     # surrogates; they are written as `\udcff` (in JSON, the escape of that code point).
-    data = text.encode("utf-8", "backslashreplace")
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
     _refuse_inputs([path], inputs)
     _replace(path, data)
 
