@@ -5,6 +5,7 @@ references, outline, completion and code actions on the shipped outcomes plan.""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 
@@ -27,6 +28,8 @@ URI = PLAN.as_uri()
 TEXT = PLAN.read_text(encoding="utf-8")
 LINES = TEXT.split("\n")
 DIAGNOSTICS = "textDocument/publishDiagnostics"
+# A notification that never comes fails the test after this long instead of hanging the run.
+NOTIFICATION_TIMEOUT = 60
 
 
 # One server for the module (starting one takes seconds); each test closes what it opened.
@@ -52,7 +55,12 @@ async def client(lsp_client: LanguageClient):
 async def close_the_plan(client: LanguageClient):
     yield
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=document()))
-    await client.wait_for_notification(DIAGNOSTICS)  # the empty list it publishes on close
+    await diagnostics_published(client)  # the empty list it publishes on close
+
+
+async def diagnostics_published(client: LanguageClient):
+    """The next diagnostics the server publishes; fails the test after NOTIFICATION_TIMEOUT."""
+    return await asyncio.wait_for(client.wait_for_notification(DIAGNOSTICS), NOTIFICATION_TIMEOUT)
 
 
 def at(word: str, occurrence: int = 1, offset: int = 0) -> types.Position:
@@ -77,7 +85,7 @@ async def open_plan(client: LanguageClient, text: str = TEXT) -> list:
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=URI, language_id="plan", version=1, text=text))
     )
-    await client.wait_for_notification(DIAGNOSTICS)
+    await diagnostics_published(client)
     return client.diagnostics[URI]
 
 
@@ -88,7 +96,7 @@ async def edit(client: LanguageClient, start: types.Position, end: types.Positio
             content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=start, end=end), text=text)],
         )
     )
-    await client.wait_for_notification(DIAGNOSTICS)
+    await diagnostics_published(client)
     return client.diagnostics[URI]
 
 
@@ -284,7 +292,7 @@ async def test_ranges_count_utf16_units_after_characters_outside_the_bmp(client:
 
 async def published_for(client: LanguageClient, uri: str) -> list:
     """The next diagnostics published for `uri` (an edit republishes every open document)."""
-    while (await client.wait_for_notification(DIAGNOSTICS)).uri != uri:
+    while (await diagnostics_published(client)).uri != uri:
         pass
     return client.diagnostics[uri]
 
