@@ -186,3 +186,14 @@ def test_the_most_recently_used_runs_are_kept(project, capsys, replayed):
         run(capsys, "--format", "text", "--fail-under", str(threshold))
     assert len(list((project / CACHE_DIRECTORY / runs.FOLDER).glob("*.json"))) == runs.KEEP_RUNS
     assert len(list((project / CACHE_DIRECTORY / runs.FOLDER).glob("*.out"))) == runs.KEEP_RUNS
+
+
+def test_a_report_written_whole_is_recorded_whole(project, tmp_path):
+    # A format rendered as one string is copied in one piece, not character by character.
+    from alignment_plan.project.cache import ResultCache
+    from alignment_plan.project.project import Project
+
+    project_ = Project.open(project, cache=True)
+    outputs = runs.RunOutputs(ResultCache(project, project_.workspace()), "k" * 40)
+    assert list(outputs.record("a whole report\n")) == ["a whole report\n"]
+    outputs.forget()

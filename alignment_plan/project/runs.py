@@ -83,9 +83,11 @@ class RunOutputs:
             return None
         return found
 
-    def record(self, pieces: Iterable[str]) -> Iterator[str]:
+    def record(self, pieces: str | Iterable[str]) -> Iterator[str]:
         """`pieces` as they come, a copy of each kept in a temporary file beside the record
         (signed as it grows) until `remember` keeps it or `forget` removes it."""
+        if isinstance(pieces, str):
+            pieces = (pieces,)
         secret = self._cache.secret
         handle = None
         if secret is not None:
