@@ -28,7 +28,7 @@ import attrs
 
 from alignment_plan.analysis.logic import partial
 from alignment_plan.analysis.resolver import Scope
-from alignment_plan.analysis.scenarios.tables import relevant_facts
+from alignment_plan.analysis.scenarios.tables import facts_read, relevant_facts
 from alignment_plan.analysis.semantics import (
     Contradiction,
     Ownership,
@@ -174,8 +174,19 @@ def derive(
         lens,
         read_bindings,
     )
-    everything = (frozenset(values.items()), frozenset((slot, id(d)) for slot, d in bindings.items()))
-    residuals = _remember(memo, ("residuals", *everything), lambda: _residuals(scope, values, bindings), bindings)
+    # A binding's residual reads only the facts its definitions read: plans and failure modes
+    # that agree on those share it.
+    bound_all = frozenset((slot, id(d)) for slot, d in bindings.items())
+    definition_facts = _remember(
+        memo, ("definition facts", bound_all), lambda: facts_read(scope, [d.body for d in bindings.values()], bindings), bindings
+    )
+    read_by_definitions = {fact: value for fact, value in values.items() if fact in definition_facts}
+    residuals = _remember(
+        memo,
+        ("residuals", bound_all, frozenset(read_by_definitions.items())),
+        lambda: _residuals(scope, read_by_definitions, bindings),
+        bindings,
+    )
     first_binding = {}
     for binding in plan.bindings:
         first_binding.setdefault(binding.slot.text, binding)

@@ -99,9 +99,14 @@ def definition_combinations(scope: Scope, lens: nodes.LensDecl) -> tuple[tuple[n
 
 def relevant_facts(scope: Scope, lens: nodes.LensDecl, bindings: Mapping[str, nodes.DefinitionDecl]) -> frozenset[str]:
     """The facts a lens can read under `bindings`: its verdict on a story depends on these only."""
+    return facts_read(scope, [rule.condition for rule in lens.rules], bindings)
+
+
+def facts_read(scope: Scope, expressions, bindings: Mapping[str, nodes.DefinitionDecl]) -> frozenset[str]:
+    """The facts `expressions` read, through the definitions `bindings` gives their slots."""
     found: set[str] = set()
     expanded: set[str] = set()
-    pending = [rule.condition for rule in lens.rules]
+    pending = list(expressions)
     while pending:
         for ref in nodes.references(pending.pop()):
             name = ref.name.text
