@@ -64,19 +64,18 @@ def run(args) -> int:
             f"summary={summary_file is not None}",
             f"named={[str(path) for path in args.paths]}",
         )
-        dependents = not args.no_dependents
+        selection = project.selection(args.paths, dependents=not args.no_dependents, workspace=workspace)
         outputs = None
         if not args.update_baseline:
-            outputs = project.outputs(args.paths, dependents=dependents, rendering=rendering, workspace=workspace)
+            outputs = project.outputs(selection, rendering=rendering, workspace=workspace)
         replay = outputs.replay() if outputs is not None else None
         if replay is not None:
             return _replay(replay, args, summary_file)
-        run = project.run(args.paths, dependents=dependents, update_baseline=args.update_baseline, workspace=workspace)
+        run = project.run(args.paths, update_baseline=args.update_baseline, workspace=workspace, selection=selection)
     except ProjectError as error:
         return fail(str(error))
-    before = [said(message) for message in run.notes]
     warning = nothing_checked(run.result.files, args.paths or project.roots())
-    before[:0] = [warning] if warning is not None else []
+    before = ([warning] if warning is not None else []) + [said(message) for message in run.notes]
     for line in before:
         print(line, file=sys.stderr)
     precision = project.settings.precision

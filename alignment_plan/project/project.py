@@ -47,6 +47,14 @@ class Run:
 
 
 @attrs.frozen
+class Selection:
+    """The files one run checks, in order, and the options it checks them with."""
+
+    files: tuple[Path, ...]
+    options: CheckOptions
+
+
+@attrs.frozen
 class Project:
     settings: Settings
     enabled: frozenset[str]
@@ -145,12 +153,17 @@ class Project:
         self, paths: Sequence[Path] = (), *, dependents: bool = True, workspace: Workspace | None = None
     ) -> CheckResult:
         """Every selected file checked, without the baseline or the gate."""
-        return self._check(paths, dependents, workspace or self.workspace())[0]
+        workspace = workspace or self.workspace()
+        return self._check(self.selection(paths, dependents=dependents, workspace=workspace), workspace)[0]
 
-    def _check(self, paths: Sequence[Path], dependents: bool, workspace: Workspace) -> tuple[CheckResult, tuple[str, ...]]:
-        """`check`, and every file its results depend on when they are cached."""
+    def selection(self, paths: Sequence[Path], *, dependents: bool, workspace: Workspace) -> Selection:
+        """The files a run checks (`select`) and the options it checks them with."""
         files = self.select(self.roots(paths), workspace, named=bool(paths), dependents=dependents)
-        options = self.options(files, workspace)
+        return Selection(files=tuple(files), options=self.options(files, workspace))
+
+    def _check(self, selection: Selection, workspace: Workspace) -> tuple[CheckResult, tuple[str, ...]]:
+        """`check`, and every file its results depend on when they are cached."""
+        files, options = selection.files, selection.options
         if not self.cache and self.jobs <= 1:
             return check_files(files, workspace, options), ()
         with fewer_collections():
@@ -159,29 +172,25 @@ class Project:
             depended |= {workspace.key(path) for path in files}
             return combine(results, options), tuple(sorted(depended))
 
-    def outputs(
-        self, paths: Sequence[Path], *, dependents: bool, rendering: Sequence[str], workspace: Workspace
-    ) -> RunOutputs | None:
-        """Where the output of this run, rendered as `rendering` says, is recorded (see
-        `project.runs`); None when it cannot be: no cache, or a file that cannot be read."""
+    def outputs(self, selection: Selection, *, rendering: Sequence[str], workspace: Workspace) -> RunOutputs | None:
+        """Where the output of a run of `selection`, rendered as `rendering` says, is recorded
+        (see `project.runs`); None when it cannot be: no cache, or a file that cannot be read."""
         if not self.cache:
             return None
         cache = ResultCache(self.root, workspace)
         if cache.secret is None:
             return None
-        files = self.select(self.roots(paths), workspace, named=bool(paths), dependents=dependents)
-        options = self.options(files, workspace)
         parts = [*rendering, repr(self.settings)]
         if self.settings.baseline:
             try:
                 parts.append(self.baseline_path().read_text(encoding="utf-8", errors="surrogateescape"))
             except OSError:
                 return None  # the run writes it: nothing to replay
-        for path in files:
+        for path in selection.files:
             text = workspace.source(path)
             if text is None:
                 return None
-            parts.append(cache.key(workspace.display(path), text, options))
+            parts.append(cache.key(workspace.display(path), text, selection.options))
         return RunOutputs(cache, cache.run_key(parts))
 
     def _file_results(self, files: Sequence[Path], workspace: Workspace, options: CheckOptions) -> list[FileResult]:
@@ -211,10 +220,13 @@ class Project:
         dependents: bool = True,
         update_baseline: bool = False,
         workspace: Workspace | None = None,
+        selection: Selection | None = None,
     ) -> Run:
-        """`check`, with the baseline applied (written first when missing or asked) and the gate."""
+        """`check`, with the baseline applied (written first when missing or asked) and the gate.
+        `selection`: the files and options already chosen for `paths` in `workspace`."""
         workspace = workspace or self.workspace()
-        result, dependencies = self._check(paths, dependents, workspace)
+        selection = selection or self.selection(paths, dependents=dependents, workspace=workspace)
+        result, dependencies = self._check(selection, workspace)
         notes: list[str] = []
         if self.settings.baseline:
             result, notes = self._with_baseline(result, update_baseline)
