@@ -6,7 +6,6 @@ a record this machine did not sign, or an output that does not match it, is neve
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
