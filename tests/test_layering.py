@@ -53,11 +53,11 @@ ALLOWED = {
 }
 # Inside a package, the order of its modules: each may import only those before it.
 INTERNAL_ORDER = {
-    "alignment_plan.syntax": ("nodes", "transformer", "parser", "formatter"),
+    "alignment_plan.syntax": ("nodes", "transformer", "tables", "parser", "formatter"),
     "alignment_plan.analysis": ("logic", "workspace", "resolver", "verdicts", "semantics", "scenarios", "explain"),
     "alignment_plan.analysis.scenarios": ("stories", "tables", "labels"),
 }
-LARK_MODULES = ("alignment_plan.syntax.parser", "alignment_plan.syntax.transformer")
+LARK_MODULES = ("alignment_plan.syntax.parser", "alignment_plan.syntax.tables", "alignment_plan.syntax.transformer")
 
 
 def layer_of(name: str) -> str:

@@ -15,8 +15,6 @@ import os
 import re
 import threading
 import unicodedata
-from importlib import resources
-from pathlib import Path
 
 import attrs
 import lark
@@ -24,7 +22,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from alignment_plan import text as text_characters
 from alignment_plan.diagnostics import Span
-from alignment_plan.syntax import nodes
+from alignment_plan.syntax import nodes, tables
+from alignment_plan.syntax.tables import grammar_text
 from alignment_plan.syntax.transformer import MAX_NESTING, NodeBuilder, to_concrete, to_module
 
 _TOP_LEVEL = re.compile(
@@ -40,14 +39,6 @@ _FRIENDLY = {
     "EQ_OP": "`==` or `!=`",
     "$END": "end of file",
 }
-
-
-def grammar_text() -> str:
-    """The grammar shipped inside the package, or the repository copy in a source tree."""
-    packaged = resources.files("alignment_plan").joinpath("grammar/plan.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[2] / "grammar" / "plan.lark").read_text(encoding="utf-8")
 
 
 def _accelerator() -> dict:
@@ -66,31 +57,15 @@ def _accelerator() -> dict:
 def _parser(accelerated: bool = True) -> lark.Lark:
     """The parser, with the node builder as its inline transformer (see `transformer`);
     `accelerated`: with lark-cython where available. Both give the same nodes
-    (`tests/test_accelerator.py`)."""
-    return lark.Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        keep_all_tokens=True,  # the builder takes positions from the tokens
-        maybe_placeholders=False,
-        transformer=NodeBuilder(),
-        _plugins=_accelerator() if accelerated else {},
-        cache=True,  # LALR tables are cached in the temp directory, keyed by grammar and options
-    )
+    (`tests/test_parsers.py`)."""
+    # Every token is kept (`tables.OPTIONS`): the builder takes positions from the tokens.
+    return tables.load(grammar_text(), transformer=NodeBuilder(), _plugins=_accelerator() if accelerated else {})
 
 
 @functools.cache
 def _concrete_parser() -> lark.Lark:
     """The parser that builds a lark tree, every token kept (for the formatter)."""
-    return lark.Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-        keep_all_tokens=True,
-        cache=True,
-    )
+    return tables.load(grammar_text(), propagate_positions=True)
 
 
 # The builder is shared by every parse and holds the current file's state.
