@@ -132,7 +132,9 @@ class FileResult:
     plans: tuple[PlanResult, ...] = ()
     scenarios: tuple[ScenarioResult, ...] = ()
     label_checks: tuple[LabelCheckResult, ...] = ()
-    source_lines: tuple[str, ...] | None = None  # kept when there are findings to show
+    # The file's lines when there are findings: those the findings are on (which reporters
+    # quote and fingerprints hash), every other line empty.
+    source_lines: tuple[str, ...] | None = None
     # The file, or an import of it, could not be read, or checking it hit a bug (exit 2).
     errors: tuple[FileError, ...] = ()
     # Every other file the check read or looked for (resolved paths), for the cache.
@@ -163,25 +165,31 @@ def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOp
         for problem in context.scope.import_problems
         if problem.kind == "unreadable" and problem.file is not None
     )
+    quoted = _quoted_lines(workspace.source_lines(module.path), found) if found else None  # before results grow
     explainer = (
         Explainer(context.scope, context.evaluator, catalog_priors(context.scope), workspace.shared)
         if options.explanations
         else None
     )
+    stated: dict = {}  # the facts of each failure mode, made once for every plan
     return FileResult(
         file=module.path,
         diagnostics=tuple(found),
         suppressed=silenced,
-        plans=tuple(
-            plan_result(analysis, module.path, context.scope, explainer)
-            for analysis in context.analyses
-        ),
+        plans=tuple(plan_result(analysis, module.path, context.scope, explainer, stated) for analysis in context.analyses),
         scenarios=tuple(scenario_results(context.scenarios, found)),
         label_checks=tuple(label_check_results(context.scenarios)),
-        source_lines=tuple(workspace.source_lines(module.path)) if found else None,
+        source_lines=quoted,
         errors=errors,
         dependencies=tuple(sorted(touched - {key})),
     )
+
+
+def _quoted_lines(lines: Sequence[str], found: Sequence[Diagnostic]) -> tuple[str, ...]:
+    """`lines` with only those that `found` are on: a result keeps a line per finding,
+    not the whole file (4 MiB of text for a file of 1000 plans)."""
+    on = {diagnostic.span.line for diagnostic in found}
+    return tuple(line if number in on else "" for number, line in enumerate(lines, 1))
 
 
 def check_files(files: Sequence[Path], workspace: Workspace, options: CheckOptions = CheckOptions()) -> CheckResult:

@@ -198,7 +198,7 @@ def parse_module(path: str, text: str, *, accelerated: bool = True) -> nodes.Mod
     hidden = hidden_characters(path, text)
     with _PARSING:
         for _ in range(_MAX_ERRORS):
-            builder.reset(path)
+            builder.reset(path, source.count("\n"))
             try:
                 items = parser.parse(source)
             except UnexpectedInput as error:

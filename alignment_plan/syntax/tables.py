@@ -16,7 +16,6 @@ ways of building a parser give.
 from __future__ import annotations
 
 import hashlib
-import pprint
 import sys
 from importlib import resources
 from pathlib import Path
@@ -55,6 +54,8 @@ def load(grammar: str, **options) -> lark.Lark:
 
 def generate(grammar: str) -> str:
     """The text of `_lark_tables.py` for `grammar`, made by the lark installed."""
+    import pprint
+
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
