@@ -12,7 +12,7 @@ import enum
 import attrs
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, weakref_slot=False)
 class Span:
     file: str
     line: int
@@ -38,13 +38,13 @@ class Severity(enum.Enum):
 SYNTAX_ERROR_CODE, SYNTAX_ERROR_RULE = "AP001", "syntax-error"
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Related:
     message: str
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Diagnostic:
     """One finding, as every reporter sees it."""
 

@@ -1,7 +1,9 @@
 """The syntax tree: frozen attrs nodes produced by `alignment_plan.syntax`.
 
 Every node carries the `Span` it was written at. Sequences are tuples. Nothing here
-knows about lark, resolution or meaning. At the end, the concrete tree (`Syntax`, every
+knows about lark, resolution or meaning. Nodes, like spans and diagnostics, have no
+`__weakref__` slot (`weakref_slot=False`): nothing refers to them weakly, and a file of
+1000 plans makes about 130 000 of them. At the end, the concrete tree (`Syntax`, every
 token kept as written) that the formatter reads.
 """
 
@@ -12,13 +14,13 @@ import attrs
 from alignment_plan.diagnostics import Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Name:
     text: str
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Text:
     value: str
     span: Span
@@ -27,13 +29,13 @@ class Text:
 # Expressions -------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Constant:
     value: bool
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Reference:
     name: Name
 
@@ -42,13 +44,13 @@ class Reference:
         return self.name.span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Not:
     operand: Expr
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class BinaryOp:
     """`and`, `or`, `==` or `!=`."""
 
@@ -90,14 +92,14 @@ def expression_text(expr: Expr, parent: str | None = None) -> str:
 # Declarations ------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Use:
     target: str
     is_path: bool
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class FactDecl:
     name: Name
     meaning: Text
@@ -105,7 +107,7 @@ class FactDecl:
     sources: tuple[Text, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class SlotDecl:
     name: Name
     meaning: Text
@@ -113,7 +115,7 @@ class SlotDecl:
     sources: tuple[Text, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class DefinitionDecl:
     slot: Name
     name: Name
@@ -123,21 +125,21 @@ class DefinitionDecl:
     sources: tuple[Text, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class FactValue:
     fact: Name
     value: bool
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Prior:
     fact: Name
     probability: str
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class FailureModeDecl:
     name: Name
     title: Text
@@ -146,7 +148,7 @@ class FailureModeDecl:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class LensRule:
     verdict: Name
     legacy: Name | None
@@ -154,7 +156,7 @@ class LensRule:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class LensDecl:
     name: Name
     title: Text
@@ -164,14 +166,14 @@ class LensDecl:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Binding:
     slot: Name
     definition: Name
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Assumption:
     """`assume FAILURE_MODE[, …]: FACT = VALUE [because "…"] [evidence "…"]…`."""
 
@@ -185,7 +187,7 @@ class Assumption:
         return any(name.text == failure_mode for name in self.failure_modes)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Technique:
     name: Name
     title: Text
@@ -202,21 +204,21 @@ class Technique:
         return any(name.text == failure_mode for name in self.addresses + self.backs_up)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Step:
     kind: str
     techniques: tuple[Technique, ...]
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class OutOfScope:
     failure_mode: Name
     reason: Text
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class PlanDecl:
     name: Name
     title: Text
@@ -234,7 +236,7 @@ class PlanDecl:
                 yield step.kind, technique
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class ScenarioDecl:
     name: Name
     title: Text
@@ -251,13 +253,13 @@ Declaration = (
 )
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Comment:
     text: str
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class SyntaxProblem:
     """A syntax error found by the parser, kept as data for the `syntax-error` rule."""
 
@@ -266,7 +268,7 @@ class SyntaxProblem:
     help: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class HiddenCharacter:
     """A bidi control or invisible character, the first of its line, and how many more
     the line holds (trojan source: text that reads differently from what is parsed)."""
@@ -276,7 +278,7 @@ class HiddenCharacter:
     more: int = 0
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Module:
     """One parsed `.plan` file."""
 
@@ -291,7 +293,7 @@ class Module:
 # Concrete syntax ----------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Token:
     """A token exactly as written: its terminal (`NAME`, `STRING`, `LBRACE`, …) and text."""
 
@@ -300,7 +302,7 @@ class Token:
     span: Span
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Syntax:
     """A grammar rule as written, keywords, punctuation and parentheses included: what
     the abstract nodes above drop and a formatter must keep."""
