@@ -41,7 +41,7 @@ class Explainer:
         memos = ({} if shared is None else shared).setdefault(context, ({}, {}, {}))
         self._derived: dict = memos[0]
         self._lines: dict[int, tuple] = memos[1]  # id of a shared part -> (the part, its lines or text)
-        self._objects: dict[tuple, object] = memos[2]  # (class, values) -> the one object made of them
+        self._objects: dict = memos[2]  # each line and tuple of lines, by value: the one kept
 
     def explain(self, analysis: PlanAnalysis, owned: Ownership) -> Explanation:
         """The explanation of one failure mode's owner and coverage in one plan."""
@@ -55,10 +55,8 @@ class Explainer:
         return found[1]
 
     def _made(self, kind, *values):
-        found = self._objects.get((kind, *values))
-        if found is None:
-            found = self._objects[(kind, *values)] = kind(*values)
-        return found
+        made = kind(*values)
+        return self._objects.setdefault(made, made)  # keyed by itself: no tuple of its values kept
 
 
 def _unshared(part, convert):

@@ -21,7 +21,7 @@ TECHNIQUE_REASONS = {
 }
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # kept once per value, in a dict of them (`checker.explain`)
 class FactLine:
     fact: str
     value: bool
@@ -33,7 +33,7 @@ class FactLine:
     evidence: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class BindingLine:
     slot: str
     definition: str
