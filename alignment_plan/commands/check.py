@@ -137,7 +137,7 @@ def _render(fmt: str, args, result, gate_messages: tuple[str, ...], precision: i
     if fmt == "text":
         from alignment_plan.reporters import text as text_report
 
-        return text_report.render(result, color=color, show_plans=not args.no_plans, precision=precision)
+        return text_report.chunks(result, color=color, show_plans=not args.no_plans, precision=precision)
     if fmt == "concise":
         from alignment_plan.reporters import concise
 

@@ -9,6 +9,7 @@ output stays linear in the input."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from alignment_plan.diagnostics import Diagnostic, Severity
 from alignment_plan.reporters import wording
@@ -99,6 +100,14 @@ def summary_line(result: CheckResult) -> str:
 def render(
     result: CheckResult, color: bool = False, show_plans: bool = True, precision: int = DEFAULT_PRECISION
 ) -> str:
+    return "".join(chunks(result, color, show_plans, precision))
+
+
+def chunks(
+    result: CheckResult, color: bool = False, show_plans: bool = True, precision: int = DEFAULT_PRECISION
+) -> Iterator[str]:
+    """The text of `render`, in pieces of about `_CHUNK` lines: `check` writes each as it
+    comes, so the report of 1000 plans is never held whole (4 MB of text, and its lines)."""
     style = _Style(color)
     out: list[str] = []
     for error in result.file_errors:
@@ -109,8 +118,17 @@ def render(
         quoted[where] += 1
         lines = result.source_lines(diagnostic.span.file)
         out += render_diagnostic(diagnostic, lines, style, quote=quoted[where] <= QUOTES_PER_LINE)
+        if len(out) >= _CHUNK:
+            yield "".join(line + "\n" for line in out)
+            out.clear()
     if show_plans:
         for plan in result.plans:
             out += render_plan(plan, precision=precision)
+            if len(out) >= _CHUNK:
+                yield "".join(line + "\n" for line in out)
+                out.clear()
     out.append(summary_line(result))
-    return "\n".join(out) + "\n"
+    yield "".join(line + "\n" for line in out)
+
+
+_CHUNK = 2000
