@@ -164,7 +164,7 @@ def derive(
     # The lens reads the slots in `lens_slots` and, through them, the facts in `reads`; the
     # rest of the story and of the bindings cannot change its part of the derivation.
     read_bindings = {slot: d for slot, d in bindings.items() if slot in analysis.lens_slots}
-    bound = frozenset((slot, id(definition)) for slot, definition in read_bindings.items())
+    bound = _one_copy(memo, frozenset((slot, id(definition)) for slot, definition in read_bindings.items()))
     reads = _remember(memo, ("reads", id(lens), bound), lambda: _reads(scope, lens, read_bindings), lens, read_bindings)
     read_values = {fact: value for fact, value in values.items() if fact in reads}
     part = _remember(
@@ -176,7 +176,7 @@ def derive(
     )
     # A binding's residual reads only the facts its definitions read: plans and failure modes
     # that agree on those share it.
-    bound_all = frozenset((slot, id(d)) for slot, d in bindings.items())
+    bound_all = _one_copy(memo, frozenset((slot, id(d)) for slot, d in bindings.items()))
     definition_facts = _remember(
         memo, ("definition facts", bound_all), lambda: facts_read(scope, [d.body for d in bindings.values()], bindings), bindings
     )
@@ -215,6 +215,13 @@ def derive(
         techniques=_techniques(plan, owned, analysis.threshold),
         threshold=analysis.threshold,
     )
+
+
+def _one_copy(memo: dict, part: frozenset) -> frozenset:
+    """One object for every equal `part` of the memo's keys (4515 derivations of 1000 plans
+    name about 200 sets of bindings)."""
+    copies = memo.setdefault("one copy", {})
+    return copies.setdefault(part, part)
 
 
 def _remember(memo: dict, key: tuple, compute, *keep):

@@ -45,11 +45,22 @@ def load(grammar: str, **options) -> lark.Lark:
     """A parser for `grammar` with `options` (any of `transformer`, `_plugins`,
     `propagate_positions`): from the shipped tables where they were made from this grammar
     by the lark installed, else computed from the grammar."""
-    from alignment_plan.syntax import _lark_tables as tables
-
+    tables = _shipped()
     if tables.GRAMMAR_SHA256 == digest(grammar) and tables.LARK_VERSION == lark.__version__:
         return lark.Lark._load_from_dict(tables.DATA, tables.MEMO, **options)
     return lark.Lark(grammar, **OPTIONS, **options)
+
+
+def _shipped():
+    """The module of the shipped tables, not kept imported: a parser holds what it needs of
+    them, and the literals are half a megabyte."""
+    import importlib
+
+    name = f"{__package__}._lark_tables"
+    module = importlib.import_module(name)
+    sys.modules.pop(name, None)
+    vars(sys.modules[__package__]).pop("_lark_tables", None)
+    return module
 
 
 def generate(grammar: str) -> str:
