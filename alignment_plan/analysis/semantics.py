@@ -215,6 +215,11 @@ def analyze_plan(
     minimum = STATUSES.index(threshold)
     contradictions: list[Contradiction] = []
     scoped_out = {entry.failure_mode.text: entry for entry in plan.out_of_scope}
+    # The plan's techniques by (step, failure mode addressed), in source order.
+    addressing: dict[tuple[str, str], list[nodes.Technique]] = {}
+    for kind, technique in plan.techniques():
+        for addressed in dict.fromkeys(a.text for a in technique.addresses):
+            addressing.setdefault((kind, addressed), []).append(technique)
     ownership = []
     for name in considered_failure_modes(scope, plan):
         failure_mode = scope.failure_modes[name]
@@ -226,10 +231,7 @@ def analyze_plan(
             weighed = {fact: p for fact, p in (priors or {}).items() if fact not in story}
             verdict = evaluator.verdict(lens, story, bindings, priors=weighed or None)
             outcomes = verdict.outcomes
-        techniques = {
-            step: [t for kind, t in plan.techniques() if kind == step and any(a.text == name for a in t.addresses)]
-            for step in OWNING_STEPS
-        }
+        techniques = {step: addressing.get((step, name), []) for step in OWNING_STEPS}
         covered_by, missing = [], []
         for outcome in outcomes:
             qualifying = [t.name.text for t in techniques.get(outcome, []) if status_rank(t) >= minimum]

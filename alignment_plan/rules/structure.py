@@ -275,16 +275,18 @@ def binding_without_effect(context):
     """
     from alignment_plan.analysis.verdicts import slots_needed
 
+    # What each other lens reads with nothing bound: the same for every plan.
+    reading = {
+        lens.name.text: slots_needed(context.scope, lens, {})
+        for lens in context.scope.lenses.values()
+        if lens.name.text != OWNERSHIP_LENS
+    }
     for analysis in context.analyses:
         for slot, definition in analysis.unread_bindings:
             reader = RULES_READING_BINDINGS.get(slot)
             if reader is not None and reader[2] == definition:
                 continue  # that rule reports it
-            lenses = [
-                lens.name.text
-                for lens in context.scope.lenses.values()
-                if lens.name.text != OWNERSHIP_LENS and slot in slots_needed(context.scope, lens, {})
-            ]
+            lenses = [name for name, slots in reading.items() if slot in slots]
             readers = []
             if lenses:
                 readers.append(
