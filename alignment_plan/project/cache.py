@@ -199,6 +199,9 @@ class ResultCache:
         self._workspace = workspace
         self.hits = self.misses = 0
         self._secret = None if self.directory.is_symlink() else secret_key()
+        # `options_fingerprint` by the options and the codes ignored in a file: a run asks
+        # for it once per file with the same options (the entry holds them, keeping the id).
+        self._options: dict[tuple[int, tuple[str, ...]], tuple[CheckOptions, str]] = {}
 
     @property
     def secret(self) -> bytes | None:
@@ -217,7 +220,11 @@ class ResultCache:
 
     def key(self, display: str, text: str, options: CheckOptions) -> str:
         """The entry's name: the file's folder, then a digest of everything its result depends on."""
-        entry = _digest(FORMAT, tool_fingerprint(), options_fingerprint(options, display), str(self.root), display, text)
+        ignored = tuple(sorted(options.file_ignores.get(display, ())))
+        found = self._options.get((id(options), ignored))
+        if found is None:
+            found = self._options[(id(options), ignored)] = (options, options_fingerprint(options, display))
+        entry = _digest(FORMAT, tool_fingerprint(), found[1], str(self.root), display, text)
         return f"{_digest(str(self.root), display)}/{entry}"
 
     def run_key(self, parts: Sequence[str]) -> str:

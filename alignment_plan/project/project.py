@@ -52,6 +52,9 @@ class Selection:
 
     files: tuple[Path, ...]
     options: CheckOptions
+    # Each file's result-cache key by its index in `files`, once worked out: the run record
+    # (`Project.outputs`) and the cache lookups (`Project.run`) both need them.
+    keys: dict[int, str] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -167,7 +170,7 @@ class Project:
         if not self.cache and self.jobs <= 1:
             return check_files(files, workspace, options), ()
         with fewer_collections():
-            results = self._file_results(files, workspace, options)
+            results = self._file_results(files, workspace, options, selection.keys)
             depended = {dependency for result in results for dependency in result.dependencies}
             depended |= {workspace.key(path) for path in files}
             return combine(results, options), tuple(sorted(depended))
@@ -186,25 +189,30 @@ class Project:
                 parts.append(self.baseline_path().read_text(encoding="utf-8", errors="surrogateescape"))
             except OSError:
                 return None  # the run writes it: nothing to replay
-        for path in selection.files:
+        for index, path in enumerate(selection.files):
             text = workspace.source(path)
             if text is None:
                 return None
-            parts.append(cache.key(workspace.display(path), text, selection.options))
+            if index not in selection.keys:
+                selection.keys[index] = cache.key(workspace.display(path), text, selection.options)
+            parts.append(selection.keys[index])
         return RunOutputs(cache, cache.run_key(parts))
 
-    def _file_results(self, files: Sequence[Path], workspace: Workspace, options: CheckOptions) -> list[FileResult]:
-        """Each file's result: from the cache where it is current, else checked (and stored)."""
+    def _file_results(
+        self, files: Sequence[Path], workspace: Workspace, options: CheckOptions, keys: dict[int, str]
+    ) -> list[FileResult]:
+        """Each file's result: from the cache where it is current, else checked (and stored).
+        `keys`: the cache keys of `files` by index, those already worked out (filled here)."""
         cache = ResultCache(self.root, workspace) if self.cache else None
         results: list[FileResult | None] = [None] * len(files)
-        keys: dict[int, str] = {}
         for index, path in enumerate(files):
             if cache is None:
                 break
             text = workspace.source(path)  # read once: the check below reuses it
             if text is None:
                 continue  # checked below, which reports why
-            keys[index] = cache.key(workspace.display(path), text, options)
+            if index not in keys:
+                keys[index] = cache.key(workspace.display(path), text, options)
             results[index] = cache.get(keys[index])
         missing = [index for index, result in enumerate(results) if result is None]
         for index, result in zip(missing, check_all([files[i] for i in missing], workspace, options, self.jobs)):
