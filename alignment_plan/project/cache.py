@@ -64,6 +64,8 @@ _CLASSES: dict[str, type] = {
     if isinstance(cls, type) and cls.__module__ == module.__name__ and (attrs.has(cls) or issubclass(cls, enum.Enum))
 }
 _CLASSES[FileResult.__name__] = FileResult
+_RECORDS = {name: cls for name, cls in _CLASSES.items() if attrs.has(cls)}
+_ENUMS = {name: cls for name, cls in _CLASSES.items() if not attrs.has(cls)}
 
 
 def _digest(*parts: str) -> str:
@@ -149,30 +151,36 @@ def _tagged(value):
     raise TypeError(f"the result cache cannot hold a {cls.__name__}")
 
 
-def _tuple(items: list) -> tuple:
-    if list in map(type, items):  # the test runs in C; most arrays hold no array
-        return tuple(_tuple(item) if type(item) is list else item for item in items)
-    return tuple(items)
+def _tuples(items: list) -> list:
+    """`items` with each array in it, at any depth, a tuple. The loop runs here, not in a
+    call per array (a result holds about a hundred, most of them pairs), and the test for
+    arrays inside an array runs in C (most hold none)."""
+    out = []
+    for item in items:
+        if type(item) is list:
+            item = tuple(_tuples(item)) if list in map(type, item) else tuple(item)
+        out.append(item)
+    return out
 
 
 def _untagged(data: dict):
     if "class" in data:
-        cls = _CLASSES.get(data["class"])
-        if cls is None or not attrs.has(cls):
+        cls = _RECORDS.get(data["class"])
+        if cls is None:
             raise ValueError(f"not a result class: {data['class']!r}")
         fields = data["fields"]
         if list in map(type, fields):
-            return cls(*(_tuple(item) if type(item) is list else item for item in fields))
+            return cls(*_tuples(fields))
         return cls(*fields)
     if "enum" in data:
-        cls = _CLASSES.get(data["enum"])
-        if cls is None or not issubclass(cls, enum.Enum):
+        cls = _ENUMS.get(data["enum"])
+        if cls is None:
             raise ValueError(f"not a result enum: {data['enum']!r}")
         return cls(data["value"])
     if "fraction" in data:
         return Fraction(*data["fraction"])
     if "dict" in data:
-        return {_tuple(k) if type(k) is list else k: _tuple(v) if type(v) is list else v for k, v in data["dict"]}
+        return dict(_tuples(pair) for pair in data["dict"])
     if data.keys() == {"dependencies", "result"}:  # the entry itself
         return data
     raise ValueError("not an encoded value")
