@@ -41,7 +41,7 @@ class Explainer:
         memos = ({} if shared is None else shared).setdefault(context, ({}, {}, {}))
         self._derived: dict = memos[0]
         self._lines: dict[int, tuple] = memos[1]  # id of a shared part -> (the part, its lines or text)
-        self._objects: dict = memos[2]  # each line and tuple of lines, by value: the one kept
+        self._objects: dict = memos[2]  # each line (by its class and values) and tuple of lines: the one kept
 
     def explain(self, analysis: PlanAnalysis, owned: Ownership) -> Explanation:
         """The explanation of one failure mode's owner and coverage in one plan."""
@@ -55,8 +55,13 @@ class Explainer:
         return found[1]
 
     def _made(self, kind, *values):
-        made = kind(*values)
-        return self._objects.setdefault(made, made)  # keyed by itself: no tuple of its values kept
+        if kind is _lines:  # a tuple of lines already made here: its own key
+            return self._objects.setdefault(values, values)
+        key = (kind, *values)  # looked up before a line is made: most are made before
+        found = self._objects.get(key)
+        if found is None:
+            found = self._objects[key] = kind(*values)
+        return found
 
 
 def _unshared(part, convert):
