@@ -171,12 +171,14 @@ def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOp
         if options.explanations
         else None
     )
-    stated: dict = {}  # the facts of each failure mode, made once for every plan
+    alike: dict = {}  # what plans hold alike, made once for all of them (`plan_result`)
     return FileResult(
         file=module.path,
         diagnostics=tuple(found),
         suppressed=silenced,
-        plans=tuple(plan_result(analysis, module.path, context.scope, explainer, stated) for analysis in context.analyses),
+        plans=tuple(
+            plan_result(analysis, module.path, context.scope, explainer, alike) for analysis in context.analyses
+        ),
         scenarios=tuple(scenario_results(context.scenarios, found)),
         label_checks=tuple(label_check_results(context.scenarios)),
         source_lines=quoted,

@@ -111,7 +111,7 @@ def explanation_of(derivation: Derivation, plan: str, shared=_unshared, made=_ma
         plan=plan,
         failure_mode=owned.failure_mode,
         title=owned.title,
-        sources=tuple(source.value for source in decl.sources),
+        sources=made(_lines, *(source.value for source in decl.sources)),
         file=decl.span.file,
         line=decl.span.line,
         lens=lens.name.text if lens else None,

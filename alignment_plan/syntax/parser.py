@@ -191,35 +191,42 @@ def parse_module(path: str, text: str, *, accelerated: bool = True) -> nodes.Mod
     """Parse `text` (the contents of `path`) into a Module; never raises on bad input.
 
     `accelerated=False` parses with plain lark even where lark-cython is installed."""
-    problems: list[nodes.SyntaxProblem] = []
     parser = _parser(accelerated)
     builder = parser.options.transformer
-    source = text
     hidden = hidden_characters(path, text)
     with _PARSING:
-        for _ in range(_MAX_ERRORS):
-            builder.reset(path, source.count("\n"))
-            try:
-                items = parser.parse(source)
-            except UnexpectedInput as error:
-                problem, offset = _problem(path, source, error)
-            else:
-                if not builder.too_deep:
-                    # Comments are ignored by the grammar; collect them from the text
-                    # instead, so style rules can read them with their positions.
-                    module = to_module(path, items, _comment_tokens(source), problems + builder.problems)
-                    return attrs.evolve(module, hidden=hidden)
-                token = builder.too_deep[-1]  # the last, as a walk of lark's tree meets them
-                problem = nodes.SyntaxProblem(
-                    message=f"expression nested more than {MAX_NESTING} levels deep",
-                    span=Span(path, token.line, token.column, token.line, token.column + 1),
-                    help="name a part of it with a `definition` and use the slot instead",
-                )
-                offset = token.start_pos
-            problems.append(problem)
-            start, end = _recovery_region(source, offset)
-            source = _blank(source, start, end)
-    return nodes.Module(path=path, uses=(), declarations=(), comments=(), problems=tuple(problems), hidden=hidden)
+        try:
+            return attrs.evolve(_parse_recovering(parser, builder, path, text), hidden=hidden)
+        finally:
+            builder.reset("")  # lets go of this file's line numbers (a list as long as the file)
+
+
+def _parse_recovering(parser: lark.Lark, builder: NodeBuilder, path: str, text: str) -> nodes.Module:
+    """`parse_module`'s loop: parse, and after an error blank the declaration and go on."""
+    problems: list[nodes.SyntaxProblem] = []
+    source = text
+    for _ in range(_MAX_ERRORS):
+        builder.reset(path, source.count("\n"))
+        try:
+            items = parser.parse(source)
+        except UnexpectedInput as error:
+            problem, offset = _problem(path, source, error)
+        else:
+            if not builder.too_deep:
+                # Comments are ignored by the grammar; collect them from the text
+                # instead, so style rules can read them with their positions.
+                return to_module(path, items, _comment_tokens(source), problems + builder.problems)
+            token = builder.too_deep[-1]  # the last, as a walk of lark's tree meets them
+            problem = nodes.SyntaxProblem(
+                message=f"expression nested more than {MAX_NESTING} levels deep",
+                span=Span(path, token.line, token.column, token.line, token.column + 1),
+                help="name a part of it with a `definition` and use the slot instead",
+            )
+            offset = token.start_pos
+        problems.append(problem)
+        start, end = _recovery_region(source, offset)
+        source = _blank(source, start, end)
+    return nodes.Module(path=path, uses=(), declarations=(), comments=(), problems=tuple(problems))
 
 
 def _too_deep(tree: lark.Tree):
