@@ -357,3 +357,30 @@ def test_a_linked_folder_inside_the_cache_is_never_written_or_pruned_through(pro
     fresh = _outputs(project)
     assert _outputs(project, cache=True) == fresh
     assert sorted(victim.iterdir()) == before  # nothing written, nothing pruned there
+
+
+def test_a_file_result_keeps_only_the_lines_its_findings_are_on(tmp_path):
+    """What reporters quote and fingerprints hash are the findings' own lines; a result
+    that kept the whole file held 4 MiB of text for a file of 1000 plans."""
+    from alignment_plan.analysis.workspace import Workspace
+    from alignment_plan.checker.check import check_file
+
+    plan = tmp_path / "one.plan"
+    plan.write_text((ROOT / "plans" / "debate.plan").read_text(encoding="utf-8"), encoding="utf-8")
+    lines = plan.read_text(encoding="utf-8").split("\n")
+    result = check_file(plan, Workspace(tmp_path))
+    found = {d.span.line for d in result.diagnostics}
+    assert found and len(result.source_lines) == len(lines) - (lines[-1] == "")
+    for number, line in enumerate(result.source_lines, 1):
+        assert line == (lines[number - 1] if number in found else "")
+
+
+def test_the_text_report_is_written_in_pieces(project, monkeypatch):
+    """`check` writes the text report as it renders it, a few thousand lines at a time,
+    never holding all of it (4 MB of text for 1000 plans)."""
+    result = Project.open(project).check([project])
+    whole = text_report.render(result, show_plans=True)
+    monkeypatch.setattr(text_report, "_CHUNK", 100)
+    pieces = list(text_report.chunks(result, show_plans=True))
+    assert len(pieces) > 5 and all(piece.endswith("\n") for piece in pieces)
+    assert "".join(pieces) == whole
