@@ -34,10 +34,6 @@ def _stated_facts(scope: Scope, name: str) -> tuple[tuple[str, bool], ...]:
     return tuple((value.fact.text, value.value) for value in (decl.facts if decl else ()))
 
 
-def _coverage_by_status(analysis: PlanAnalysis) -> tuple[tuple[str, Coverage], ...]:
-    return tuple((status, Coverage(analysis.covered_at(status), analysis.total)) for status in reversed(STATUSES))
-
-
 def plan_result(
     analysis: PlanAnalysis, file: str, scope: Scope, explainer: Explainer | None = None, alike: dict | None = None
 ) -> PlanResult:
@@ -47,7 +43,7 @@ def plan_result(
     30 000 pairs of facts and 9000 figures otherwise)."""
     plan = analysis.plan
     alike = {} if alike is None else alike
-    by_status = tuple(analysis.covered_at(status) for status in reversed(STATUSES))
+    by_status = tuple((status, analysis.covered_at(status)) for status in reversed(STATUSES))
     return PlanResult(
         name=plan.name.text,
         title=plan.title.value,
@@ -96,7 +92,9 @@ def plan_result(
             alike, ("coverage", analysis.covered, analysis.total), lambda: Coverage(analysis.covered, analysis.total)
         ),
         coverage_by_status=_once(
-            alike, ("by status", analysis.total, *by_status), lambda: _coverage_by_status(analysis)
+            alike,
+            ("by status", analysis.total, *by_status),
+            lambda: tuple((status, Coverage(covered, analysis.total)) for status, covered in by_status),
         ),
         assumptions=tuple(
             AssumptionResult(

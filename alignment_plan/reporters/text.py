@@ -108,27 +108,30 @@ def chunks(
 ) -> Iterator[str]:
     """The text of `render`, in pieces of about `_CHUNK` lines: `check` writes each as it
     comes, so the report of 1000 plans is never held whole (4 MB of text, and its lines)."""
-    style = _Style(color)
-    out: list[str] = []
+    batch: list[str] = []
+    for lines in _blocks(result, _Style(color), show_plans, precision):
+        batch += lines
+        if len(batch) >= _CHUNK:
+            yield "".join(line + "\n" for line in batch)
+            batch.clear()
+    if batch:
+        yield "".join(line + "\n" for line in batch)
+
+
+def _blocks(result: CheckResult, style: _Style, show_plans: bool, precision: int) -> Iterator[list[str]]:
+    """The report's lines, a block at a time: unreadable files, findings, plans, summary."""
     for error in result.file_errors:
-        out += [style("error", "1;31") + f": cannot read `{printable(error.file)}`: {printable(error.message)}", ""]
+        yield [style("error", "1;31") + f": cannot read `{printable(error.file)}`: {printable(error.message)}", ""]
     quoted: Counter = Counter()  # findings quoted per (file, line)
     for diagnostic in result.diagnostics:
         where = (diagnostic.span.file, diagnostic.span.line)
         quoted[where] += 1
         lines = result.source_lines(diagnostic.span.file)
-        out += render_diagnostic(diagnostic, lines, style, quote=quoted[where] <= QUOTES_PER_LINE)
-        if len(out) >= _CHUNK:
-            yield "".join(line + "\n" for line in out)
-            out.clear()
+        yield render_diagnostic(diagnostic, lines, style, quote=quoted[where] <= QUOTES_PER_LINE)
     if show_plans:
         for plan in result.plans:
-            out += render_plan(plan, precision=precision)
-            if len(out) >= _CHUNK:
-                yield "".join(line + "\n" for line in out)
-                out.clear()
-    out.append(summary_line(result))
-    yield "".join(line + "\n" for line in out)
+            yield render_plan(plan, precision=precision)
+    yield [summary_line(result)]
 
 
 _CHUNK = 2000
