@@ -20,6 +20,29 @@ from pathlib import Path
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
 
+# The package's own directory: the files it ships (`catalog/std.plan`, the grammar) are read
+# from here, without importing `importlib.resources` (and `zipfile`) at every start-up.
+PACKAGE = Path(__file__).parent
+
+
+def packaged(relative: str) -> Path | None:
+    """A file the package ships (`catalog/std.plan`), where it is a file on disk (every
+    install but one from a zip archive)."""
+    path = PACKAGE / relative
+    return path if path.is_file() else None
+
+
+def package_text(relative: str) -> str:
+    """The text of a file the package ships, read from disk, or through `importlib.resources`
+    where the package is not a directory."""
+    path = packaged(relative)
+    if path is not None:
+        return path.read_text(encoding="utf-8")
+    from importlib import resources
+
+    return resources.files(__package__).joinpath(relative).read_text(encoding="utf-8")
+
+
 class UnreadableSource(Exception):
     """A file that is not read; the message says why in a few words (`is outside the project root`)."""
 

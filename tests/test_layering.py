@@ -155,3 +155,40 @@ def test_rule_and_a_run_served_from_the_result_cache_load_no_parser_and_no_analy
     assert "alignment_plan.syntax.nodes" in _loaded_by(check, project, env)  # the first run checks
     assert _loaded_by(check, project, env) == []  # the second is served from the cache
     assert _loaded_by(["rule", "AP301"], project, env) == []
+
+
+def test_a_check_reads_the_files_the_package_ships_without_importlib_resources(tmp_path):
+    """`std` and the grammar are read from the package's directory: importing
+    `importlib.resources` (and `zipfile`) would cost every check 1–2 ms. Run without `site` (`-S`),
+    whose `.pth` files may import it first; lark's and attrs' folders go on the path."""
+    import os
+
+    import attrs
+    import lark
+
+    folders = {str(ROOT)} | {os.path.dirname(os.path.dirname(module.__file__)) for module in (lark, attrs)}
+    (tmp_path / "pyproject.toml").write_text("[tool.alignment-plan]\n")
+    (tmp_path / "a.plan").write_text('use std\n\nplan p "a plan" {\n  considers deception\n}\n')
+    code = (
+        "import sys; from alignment_plan.cli import main\n"
+        "try: main(sys.argv[1:])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('importlib.resources', 'alignment_plan.syntax.parser'))), file=sys.stderr)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-S", "-c", code, "check", "--no-cache", "--format", "json", "a.plan"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": os.pathsep.join(sorted(folders))},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    assert '"failure_modes"' in completed.stdout  # it did check the plan, with std
+    assert completed.stderr.strip().splitlines()[-1] == "['alignment_plan.syntax.parser']", completed.stderr
+
+
+def test_a_shipped_file_is_read_through_importlib_resources_where_the_package_is_no_folder(monkeypatch, tmp_path):
+    from alignment_plan import paths
+
+    on_disk = paths.package_text("catalog/std.plan")
+    monkeypatch.setattr(paths, "PACKAGE", tmp_path / "not-there")  # as inside a zip archive
+    assert paths.packaged("catalog/std.plan") is None
+    assert paths.package_text("catalog/std.plan") == on_disk

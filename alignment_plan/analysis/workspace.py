@@ -12,11 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alignment_plan.paths import UnreadableSource, read_source, relative_posix, resolved
+from alignment_plan.paths import UnreadableSource, package_text, read_source, relative_posix, resolved
 from alignment_plan.text import split_lines
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ STD_DISPLAY_PATH = "<std>"
 
 
 def std_text() -> str:
-    return resources.files("alignment_plan").joinpath("catalog/std.plan").read_text(encoding="utf-8")
+    return package_text("catalog/std.plan")
 
 
 class Workspace:

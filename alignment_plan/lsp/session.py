@@ -9,7 +9,6 @@ diagnostics came from. Files that are not open are read from disk.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import attrs
@@ -18,7 +17,7 @@ from alignment_plan.analysis.workspace import STD_DISPLAY_PATH, Workspace
 from alignment_plan.checker.check import check_module
 from alignment_plan.diagnostics import Diagnostic
 from alignment_plan.lsp.positions import lines_of
-from alignment_plan.paths import read_source
+from alignment_plan.paths import packaged, read_source
 from alignment_plan.project.project import Project, ProjectError
 from alignment_plan.rules.context import ModuleContext
 from alignment_plan.syntax import nodes
@@ -26,9 +25,7 @@ from alignment_plan.syntax import nodes
 
 def std_path() -> Path | None:
     """The installed `std` catalog as a file an editor can open, when it is one."""
-    packaged = resources.files("alignment_plan").joinpath("catalog/std.plan")
-    path = Path(str(packaged))
-    return path if path.is_file() else None
+    return packaged("catalog/std.plan")
 
 
 @attrs.frozen

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 
 import attrs
 
 from alignment_plan import __version__
+from alignment_plan.paths import package_text
 from alignment_plan.project.settings import SECTION, ConfigError, parse_toml
 
 # The table's header as people write it: `[tool.alignment-plan]`, maybe spaced or quoted.
@@ -24,7 +24,7 @@ _HEADER = re.compile(r'^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:alignment-plan|"align
 
 
 def starter_plan() -> str:
-    return resources.files("alignment_plan").joinpath("project/starter.plan").read_text(encoding="utf-8")
+    return package_text("project/starter.plan")
 
 
 @attrs.frozen

@@ -9,9 +9,9 @@ finding to its rule's section in a file the editor opens.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 
+from alignment_plan.paths import packaged
 from alignment_plan.rules.registry import Rule
 
 
@@ -37,8 +37,8 @@ def render_markdown(rules: Iterable[Rule]) -> str:
 
 def document_path() -> Path | None:
     """The installed page (the wheel ships it), or the repository's copy in a source tree."""
-    packaged = Path(str(resources.files("alignment_plan").joinpath("docs/rules.md")))
-    if packaged.is_file():
-        return packaged
+    shipped = packaged("docs/rules.md")
+    if shipped is not None:
+        return shipped
     checkout = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
     return checkout if checkout.is_file() else None

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from importlib import resources
 from pathlib import Path
 
 import lark
+
+from alignment_plan.paths import packaged
 
 # What every parser of the language shares; the ones built here add `transformer`,
 # `_plugins` or `propagate_positions`, which lark lets a parser loaded from tables choose.
@@ -31,10 +32,10 @@ GENERATED = Path(__file__).with_name("_lark_tables.py")
 
 def grammar_text() -> str:
     """The grammar shipped inside the package, or the repository copy in a source tree."""
-    packaged = resources.files("alignment_plan").joinpath("grammar/plan.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[2] / "grammar" / "plan.lark").read_text(encoding="utf-8")
+    shipped = packaged("grammar/plan.lark")
+    if shipped is None:  # a source tree: the repository's copy
+        shipped = Path(__file__).resolve().parents[2] / "grammar" / "plan.lark"
+    return shipped.read_text(encoding="utf-8")
 
 
 def digest(grammar: str) -> str:
