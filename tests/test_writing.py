@@ -188,3 +188,26 @@ def test_a_site_that_fails_to_render_leaves_the_old_site(project, capsys, monkey
     code, _, err = run(capsys, "report", "--format", "html", "plans")
     assert code == 2 and "Traceback" not in err
     assert {p.name: p.read_bytes() for p in (project / "plan-report").iterdir()} == old
+
+
+def test_output_never_overwrites_a_file_a_worker_process_read(tmp_path, monkeypatch, capsys):
+    """With `--jobs`, worker processes read most of the files and their imports; the run
+    still counts every one of them as its input."""
+    from alignment_plan.project import parallel
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "shared.plan").write_text('failure_mode shared_mode "imported by some plans" {\n}\n')
+    for index in range(40):
+        use = 'use "shared.plan"\n' if index % 4 == 3 else ""
+        considers = "shared_mode" if use else "deception"
+        (plans / f"p{index:02d}.plan").write_text(f'use std\n{use}\nplan p{index} "plan {index}" {{\n  considers {considers}\n}}\n')
+    monkeypatch.chdir(tmp_path)
+    assert parallel.jobs_for(41, 2) == 2, "too few files to fork workers"
+    before = user_files(tmp_path)
+    for flags in (["--no-cache"], []):  # with the cache: the first run fills it, the others are served
+        for target in ("plans/p00.plan", "plans/p20.plan", "plans/p39.plan", "plans/shared.plan"):
+            code, out, err = run(capsys, "check", *flags, "-j", "2", "--format", "json", "-o", target, "plans")
+            assert code == 2 and out == "", (flags, target, err)
+            one_line_error(err, "is an input of this run")
+    assert user_files(tmp_path) == before

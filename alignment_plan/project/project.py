@@ -243,7 +243,10 @@ class Project:
                 "`--update-baseline` needs a baseline file: `--baseline FILE` or `baseline` in the configuration"
             )
         gate = coverage_gate(result.plans, self.settings.fail_under, self.settings.fail_under_step)
-        inputs = [*workspace.files_read(), *([self.settings.config_file] if self.settings.config_file else [])]
+        # What this process read, and what worker processes read for it (`--jobs`).
+        inputs = list(dict.fromkeys([*workspace.files_read(), *map(Path, dependencies)]))
+        if self.settings.config_file:
+            inputs.append(self.settings.config_file)
         if self.settings.baseline:
             inputs.append(self.baseline_path())
         return Run(result=result, gate=gate, notes=tuple(notes), inputs=tuple(inputs), dependencies=dependencies)
