@@ -83,3 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             f"internal error ({describe_bug(error)}); this is a bug, please report it with the command "
             "and files that caused it (ALIGNMENT_PLAN_DEBUG=1 shows the traceback)"
         )
+    finally:
+        if argv is None:
+            # What the command leaves lives until the process exits; the collection at exit
+            # need not walk it (after a check of 1000 files: 240 000 objects, 0.25 s).
+            gc.freeze()

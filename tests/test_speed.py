@@ -384,3 +384,21 @@ def test_the_text_report_is_written_in_pieces(project, monkeypatch):
     pieces = list(text_report.chunks(result, show_plans=True))
     assert len(pieces) > 5 and all(piece.endswith("\n") for piece in pieces)
     assert "".join(pieces) == whole
+
+
+def test_the_collection_at_exit_has_nothing_left_to_walk(project):
+    """The program freezes what a command leaves (a workspace of every module checked
+    waits in a cycle until then): after 1000 files, walking it cost 0.25 s at exit."""
+    code = (
+        "import gc, sys; from alignment_plan.cli import main; sys.argv[1:] = "
+        "['check', '--no-cache', '--format', 'json', '-o', sys.argv[1], 'plans']; "
+        "code = main(); print(code, len(gc.get_objects()), gc.get_freeze_count())"
+    )
+    out = project / "out.json"
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(out)], cwd=project, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    exit_code, tracked, frozen = map(int, completed.stdout.split())
+    assert exit_code == 1 and json.loads(out.read_text())["plans"], completed.stderr
+    assert tracked < 100 < 10_000 < frozen
