@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import attrs
@@ -402,3 +403,62 @@ def test_the_collection_at_exit_has_nothing_left_to_walk(project):
     exit_code, tracked, frozen = map(int, completed.stdout.split())
     assert exit_code == 1 and json.loads(out.read_text())["plans"], completed.stderr
     assert tracked < 100 < 10_000 < frozen
+
+
+def _edited_while_workers_check(tmp_path, monkeypatch) -> tuple[Path, str]:
+    """40 plans importing a file outside the checked folder, which changes after a worker
+    process has read it and before this process reads it (`parallel.check_file` spied on,
+    until `monkeypatch` undoes it). The plans folder, and the text the import gets."""
+    (tmp_path / "pyproject.toml").write_text("[tool.alignment-plan]\n", encoding="utf-8")
+    (tmp_path / "lib").mkdir()
+    shared = tmp_path / "lib" / "shared.plan"
+    shared.write_text(SHARED, encoding="utf-8")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for index in range(40):
+        (plans / f"p{index:02d}.plan").write_text(_plan(index, "../lib/shared.plan"), encoding="utf-8")
+    parent, original = os.getpid(), parallel.check_file
+    edited = SHARED.replace("a failure mode the plans import", "edited while the workers checked")
+
+    def edit_after_reading(path, workspace, options):
+        if os.getpid() == parent:  # this process reads the import only once it has changed
+            for _ in range(400):
+                if shared.read_text(encoding="utf-8") == edited:
+                    break
+                time.sleep(0.05)
+        result = original(path, workspace, options)
+        if os.getpid() != parent:  # a worker has read the old text: now it changes
+            shared.write_text(edited, encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(parallel, "check_file", edit_after_reading)
+    return plans, edited
+
+
+def test_an_import_that_changes_while_workers_check_is_never_cached_as_seen(tmp_path, monkeypatch):
+    """A cache entry records each import's state as the process that checked the file read
+    it, so the old result is not served for the new text."""
+    plans, edited = _edited_while_workers_check(tmp_path, monkeypatch)
+    # Not looking for dependents: this process reads nothing in `lib` before the workers do.
+    Project.open(tmp_path, jobs=2, cache=True).check([plans], dependents=False)  # fills the cache
+    assert (tmp_path / "lib" / "shared.plan").read_text(encoding="utf-8") == edited, "no worker checked a file"
+    monkeypatch.undo()
+    served = json_report.render(Project.open(tmp_path, jobs=1, cache=True).check([plans], dependents=False))
+    assert served == json_report.render(Project.open(tmp_path, jobs=1).check([plans], dependents=False))
+    assert "edited while the workers checked" in served
+
+
+def test_an_import_that_changes_while_workers_check_is_never_replayed_as_seen(tmp_path, monkeypatch, capsys):
+    """The record of a whole run (replayed by the next identical run) holds the states the
+    checks saw: a file seen two ways holds both, and never matches again."""
+    plans, _ = _edited_while_workers_check(tmp_path, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "--format", "json", "--no-dependents", "plans"]
+    main([*argv, "-j", "2"])  # checks, and records the run
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    main([*argv, "-j", "1"])
+    again = capsys.readouterr().out
+    main([*argv, "--no-cache"])
+    assert again == capsys.readouterr().out

@@ -10,6 +10,7 @@ the result cache reads files through the workspace and never loads either.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,6 +42,7 @@ class Workspace:
         self._modules: dict[str, nodes.Module] = {}
         self._raw: dict[str, str] = {}  # by resolved path
         self._texts: dict[str, str] = {}  # by display path: each file is read once
+        self._states: dict[str, str] = {}  # `state` by resolved path
         self.read_errors: dict[str, str] = {}
         self._touched: set[str] | None = None
         # Memos of what is a function of declarations alone, shared by every module checked
@@ -84,6 +86,20 @@ class Workspace:
             except (OSError, UnicodeDecodeError, UnreadableSource) as error:
                 self.read_errors[key] = _describe_os_error(error)
         return self._raw.get(key)
+
+    def state(self, key: str) -> str:
+        """How this workspace saw the file at resolved path `key`: a digest of the text it
+        read, or why it could not read it. A result is recorded with the states of the files
+        it was checked from: the same file read later, or by another process, may differ."""
+        found = self._states.get(key)
+        if found is None:
+            text = self.source(Path(key))
+            if text is None:
+                found = "unreadable:" + self.read_errors.get(key, "")
+            else:
+                found = "text:" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+            self._states[key] = found
+        return found
 
     def module(self, path: Path) -> nodes.Module | None:
         key = self.key(path)

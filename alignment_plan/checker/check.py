@@ -137,8 +137,9 @@ class FileResult:
     source_lines: tuple[str, ...] | None = None
     # The file, or an import of it, could not be read, or checking it hit a bug (exit 2).
     errors: tuple[FileError, ...] = ()
-    # Every other file the check read or looked for (resolved paths), for the cache.
-    dependencies: tuple[str, ...] = ()
+    # Every other file the check read or looked for: its resolved path, and its state as
+    # the check saw it (`Workspace.state`), which the result cache and the run record keep.
+    dependencies: tuple[tuple[str, str], ...] = ()
 
 
 def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOptions()) -> FileResult:
@@ -183,7 +184,7 @@ def check_file(path: Path, workspace: Workspace, options: CheckOptions = CheckOp
         label_checks=tuple(label_check_results(context.scenarios)),
         source_lines=quoted,
         errors=errors,
-        dependencies=tuple(sorted(touched - {key})),
+        dependencies=tuple((other, workspace.state(other)) for other in sorted(touched - {key})),
     )
 
 

@@ -51,7 +51,7 @@ from alignment_plan.paths import CACHE_DIRECTORY
 from alignment_plan.results import coverage, explain, model
 
 DIRECTORY = CACHE_DIRECTORY
-FORMAT = "3"  # the layout of an entry; part of every key
+FORMAT = "4"  # the layout of an entry; part of every key
 KEEP_PER_FILE = 4  # entries kept for one file: a few option sets (formats), a branch switched back
 _GITIGNORE = "# Made by alignment-plan: the result cache is never committed.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The result cache of alignment-plan (see https://bford.info/cachedir/).\n"
@@ -189,14 +189,6 @@ def _untagged(data: dict):
 # The cache ----------------------------------------------------------------------------
 
 
-def _state(workspace: Workspace, path: str) -> str:
-    """A digest of a dependency as this run's checker sees it: its text, or why not."""
-    text = workspace.source(Path(path))
-    if text is None:
-        return "unreadable:" + workspace.read_errors.get(workspace.key(Path(path)), "")
-    return "text:" + _digest(text)
-
-
 class ResultCache:
     """File results by content under `root/.alignment-plan-cache`."""
 
@@ -219,12 +211,9 @@ class ResultCache:
     def _sign(self, body: bytes | memoryview) -> str:
         return sign(self._secret or b"", body)
 
-    def states(self, paths) -> list[list[str]]:
-        """Each dependency with a digest of how this run sees it (`unchanged` checks them)."""
-        return [[path, _state(self._workspace, path)] for path in paths]
-
     def unchanged(self, states) -> bool:
-        return all(_state(self._workspace, path) == state for path, state in states)
+        """Every (path, state) in `states` is as this run sees it (`Workspace.state`)."""
+        return all(self._workspace.state(path) == state for path, state in states)
 
     def key(self, display: str, text: str, options: CheckOptions) -> str:
         """The entry's name: the file's folder, then a digest of everything its result depends on."""
@@ -270,7 +259,7 @@ class ResultCache:
         """Store `result`; a cache that cannot be written is no cache, not an error."""
         if result.errors or self._secret is None:  # a run with errors exits 2; nothing worth keeping
             return
-        entry = {"dependencies": self.states(result.dependencies), "result": result}
+        entry = {"dependencies": result.dependencies, "result": result}
         target = self._entry(key)
         try:
             self.prepare(target.parent)

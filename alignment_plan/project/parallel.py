@@ -18,7 +18,7 @@ one after another.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alignment_plan.analysis.workspace import Workspace
@@ -28,8 +28,8 @@ from alignment_plan.checker.check import CheckOptions, FileResult, check_file
 MIN_FILES_PER_JOB = 16
 _CHUNKS_PER_JOB = 8  # smaller runs of files even out the workers' loads
 
-# Set in the parent before forking: the workspace, the options, the runs of files and the
-# shared counter of the next run to take.
+# Set in the parent before forking: the workspace, the options, the size of a run of files
+# and the runs, `store`, and the shared counter of the next run to take.
 _inherited: tuple | None = None
 
 
@@ -52,13 +52,21 @@ def jobs_for(count: int, jobs: int) -> int:
     return wanted
 
 
-def check_all(files: Sequence[Path], workspace: Workspace, options: CheckOptions, jobs: int) -> list[FileResult]:
+def check_all(
+    files: Sequence[Path],
+    workspace: Workspace,
+    options: CheckOptions,
+    jobs: int,
+    store: Callable[[int, FileResult], None] | None = None,
+) -> list[FileResult]:
     """Every file's result, in the order of `files`, on up to `jobs` processes (this one
     included: it checks its share while the workers check theirs, and its results need
-    no copying back)."""
+    no copying back). `store(index, result)`, where given, is called in the process that
+    checked `files[index]`, whose workspace holds the imports as the check read them (the
+    result cache records their state with the result)."""
     workers = jobs_for(len(files), jobs)
     if workers <= 1:
-        return [check_file(path, workspace, options) for path in files]
+        return [_checked(index, path, workspace, options, store) for index, path in enumerate(files)]
     import multiprocessing
 
     workspace.std()  # load the parser and std once, before forking
@@ -66,7 +74,7 @@ def check_all(files: Sequence[Path], workspace: Workspace, options: CheckOptions
     chunks = [list(files[start : start + size]) for start in range(0, len(files), size)]
     context = multiprocessing.get_context("fork")
     global _inherited
-    _inherited = (workspace, options, chunks, context.Value("i", 0))
+    _inherited = (workspace, options, size, chunks, store, context.Value("i", 0))
     try:
         with context.Pool(workers - 1) as pool:
             theirs = pool.map_async(_take_chunks, range(workers - 1), chunksize=1)
@@ -80,7 +88,7 @@ def check_all(files: Sequence[Path], workspace: Workspace, options: CheckOptions
 
 def _take_chunks(_worker) -> list[tuple[int, list[FileResult]]]:
     """Check the next run of files until none is left; each run's results by its index."""
-    workspace, options, chunks, following = _inherited
+    workspace, options, size, chunks, store, following = _inherited
     done = []
     while True:
         with following.get_lock():
@@ -88,4 +96,14 @@ def _take_chunks(_worker) -> list[tuple[int, list[FileResult]]]:
             following.value = index + 1
         if index >= len(chunks):
             return done
-        done.append((index, [check_file(path, workspace, options) for path in chunks[index]]))
+        start = index * size
+        done.append(
+            (index, [_checked(start + at, path, workspace, options, store) for at, path in enumerate(chunks[index])])
+        )
+
+
+def _checked(index: int, path: Path, workspace: Workspace, options: CheckOptions, store) -> FileResult:
+    result = check_file(path, workspace, options)
+    if store is not None:
+        store(index, result)
+    return result

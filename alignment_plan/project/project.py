@@ -42,8 +42,10 @@ class Run:
     gate: tuple[GateFailure, ...]  # the coverage thresholds missed
     notes: tuple[str, ...] = ()  # for standard error: baseline written, findings fixed since
     inputs: tuple[Path, ...] = ()  # every file the run read: plans, imports, configuration, baseline
-    # Every file the results depend on (resolved paths, read or looked for), when cached.
-    dependencies: tuple[str, ...] = ()
+    # Every file the results depend on, when cached: its resolved path and its state as the
+    # process that checked a file saw it (`Workspace.state`); a file that changed during the
+    # run is there with both states, so the run record never matches again.
+    dependencies: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen
@@ -164,16 +166,23 @@ class Project:
         files = self.select(self.roots(paths), workspace, named=bool(paths), dependents=dependents)
         return Selection(files=tuple(files), options=self.options(files, workspace))
 
-    def _check(self, selection: Selection, workspace: Workspace) -> tuple[CheckResult, tuple[str, ...]]:
-        """`check`, and every file its results depend on when they are cached."""
+    def _check(
+        self, selection: Selection, workspace: Workspace
+    ) -> tuple[CheckResult, tuple[tuple[str, str], ...], tuple[str, ...]]:
+        """`check`; when the results are cached or come from several processes, also every
+        file they depend on with its state (cached runs only) and every file read for them
+        (resolved paths; not only by this process)."""
         files, options = selection.files, selection.options
         if not self.cache and self.jobs <= 1:
-            return check_files(files, workspace, options), ()
+            return check_files(files, workspace, options), (), ()
         with fewer_collections():
             results = self._file_results(files, workspace, options, selection.keys)
-            depended = {dependency for result in results for dependency in result.dependencies}
-            depended |= {workspace.key(path) for path in files}
-            return combine(results, options), tuple(sorted(depended))
+            depended = {pair for result in results for pair in result.dependencies}
+            checked = {workspace.key(path) for path in files}
+            if self.cache:  # this process read every checked file, before any worker
+                depended |= {(key, workspace.state(key)) for key in checked}
+            read = checked | {path for path, _ in depended}
+            return combine(results, options), tuple(sorted(depended)), tuple(sorted(read))
 
     def outputs(self, selection: Selection, *, rendering: Sequence[str], workspace: Workspace) -> RunOutputs | None:
         """Where the output of a run of `selection`, rendered as `rendering` says, is recorded
@@ -215,10 +224,14 @@ class Project:
                 keys[index] = cache.key(workspace.display(path), text, options)
             results[index] = cache.get(keys[index])
         missing = [index for index, result in enumerate(results) if result is None]
-        for index, result in zip(missing, check_all([files[i] for i in missing], workspace, options, self.jobs)):
+
+        def store(position: int, result: FileResult) -> None:  # in the process that checked it
+            if missing[position] in keys:
+                cache.put(keys[missing[position]], result)
+
+        checked = check_all([files[i] for i in missing], workspace, options, self.jobs, store if cache else None)
+        for index, result in zip(missing, checked):
             results[index] = result
-            if cache is not None and index in keys:
-                cache.put(keys[index], result)
         return results
 
     def run(
@@ -234,7 +247,7 @@ class Project:
         `selection`: the files and options already chosen for `paths` in `workspace`."""
         workspace = workspace or self.workspace()
         selection = selection or self.selection(paths, dependents=dependents, workspace=workspace)
-        result, dependencies = self._check(selection, workspace)
+        result, dependencies, read = self._check(selection, workspace)
         notes: list[str] = []
         if self.settings.baseline:
             result, notes = self._with_baseline(result, update_baseline)
@@ -244,7 +257,7 @@ class Project:
             )
         gate = coverage_gate(result.plans, self.settings.fail_under, self.settings.fail_under_step)
         # What this process read, and what worker processes read for it (`--jobs`).
-        inputs = list(dict.fromkeys([*workspace.files_read(), *map(Path, dependencies)]))
+        inputs = list(dict.fromkeys([*workspace.files_read(), *map(Path, read)]))
         if self.settings.config_file:
             inputs.append(self.settings.config_file)
         if self.settings.baseline:

@@ -113,7 +113,7 @@ class RunOutputs:
     def remember(
         self,
         *,
-        dependencies: Sequence[str],
+        dependencies: Sequence[tuple[str, str]],
         before: Sequence[str],
         after: Sequence[str],
         exit: int,
@@ -125,7 +125,7 @@ class RunOutputs:
             self.forget()
             return
         record = {
-            "dependencies": self._cache.states(dependencies),
+            "dependencies": list(dependencies),
             "output": self._signature,
             "before": list(before),
             "after": list(after),
