@@ -88,6 +88,9 @@ def relative_posix(path: Path, root: Path) -> str:
 
     A link inside the root that points outside it is shown where it is, not where it points."""
     target = resolved(path)
+    text, base = str(target), str(root)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:  # inside: no pathlib needed
+        return text[len(base) + 1 :].replace(os.sep, "/")
     for candidate in (target, Path(os.path.abspath(path))):
         if candidate.is_relative_to(root):
             return candidate.relative_to(root).as_posix()

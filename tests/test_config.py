@@ -8,6 +8,8 @@ import json
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alignment_plan.cli import main
 from alignment_plan.project.settings import ConfigError, load_settings, matches_any
@@ -221,6 +223,43 @@ def test_exclude_patterns(path, patterns, expected):
     assert matches_any(path, patterns) is expected
 
 
+def _matches_any_by_the_definition(relative: str, patterns, depth=None) -> bool:
+    """`matches_any` as written first: every candidate directory, every pattern."""
+    import fnmatch
+    from pathlib import PurePosixPath
+
+    path = PurePosixPath(relative)
+    candidates = [path, *[p for p in path.parents if str(p) != "."]]
+    if depth is not None:
+        candidates = candidates[:depth]
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if "/" in pattern:
+            if any(fnmatch.fnmatchcase(str(c), pattern.removeprefix("./")) for c in candidates):
+                return True
+        elif any(fnmatch.fnmatchcase(c.name, pattern) for c in candidates):
+            return True
+    return False
+
+
+_COMPONENT = st.sampled_from(["a", "b", "legacy", ".git", "x.plan", "y.plan", "node_modules", ".", ""])
+_PATTERN = st.sampled_from(
+    ["a", "b", "legacy", "legacy/", "./legacy", "*.plan", "a/*", "a/b", "*/b", "a/*.plan", ".*", "?", "[ab]", "**", "/a"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    absolute=st.booleans(),
+    components=st.lists(_COMPONENT, min_size=1, max_size=5),
+    patterns=st.lists(_PATTERN, max_size=3),
+    depth=st.one_of(st.none(), st.integers(min_value=0, max_value=6)),  # a count of components
+)
+def test_exclude_patterns_match_as_defined(absolute, components, patterns, depth):
+    relative = ("/" if absolute else "") + "/".join(components)
+    assert matches_any(relative, patterns, depth) is _matches_any_by_the_definition(relative, patterns, depth)
+
+
 def test_load_settings_raises_config_error_for_unknown_keys(project):
     configure(project, "[tool.alignment-plan]\nnope = 1\n")
     with pytest.raises(ConfigError, match="unknown key `nope`"):
@@ -233,3 +272,35 @@ def test_gate_names_the_file_when_two_plans_share_a_name(project, capsys):
     assert main(["check", "--format", "concise", "--fail-under", "90", "plans"]) == 1
     err = capsys.readouterr().err
     assert "uncovered: plans/assistant.plan:assistant/distribution_shift, plans/copy.plan:assistant/distribution_shift" in err
+
+
+def test_relative_paths_as_defined(tmp_path):
+    """`relative_posix` takes a shortcut for paths inside the root; every case gives what the
+    definition (pathlib's `relative_to`, the link shown where it is) gives."""
+    import os
+    from pathlib import Path
+
+    from alignment_plan.paths import relative_posix, resolved
+
+    def by_the_definition(path: Path, root: Path) -> str:
+        target = resolved(path)
+        for candidate in (target, Path(os.path.abspath(path))):
+            if candidate.is_relative_to(root):
+                return candidate.relative_to(root).as_posix()
+        return target.as_posix()
+
+    root = (tmp_path / "root").resolve()
+    (root / "plans" / "sub").mkdir(parents=True)
+    (root / "plans" / "a.plan").write_text("")
+    (tmp_path / "rootx").mkdir()  # shares the root's name as a prefix
+    (tmp_path / "outside.plan").write_text("")
+    (root / "link.plan").symlink_to(tmp_path / "outside.plan")
+    (root / "linked").symlink_to(root / "plans")
+    cases = [
+        root, root / "plans", root / "plans" / "a.plan", root / "plans" / "sub" / "missing.plan",
+        root / "plans" / ".." / "plans" / "a.plan", root / "link.plan", root / "linked" / "a.plan",
+        tmp_path / "rootx" / "a.plan", tmp_path / "outside.plan", tmp_path, Path("/"),
+    ]
+    for path in cases:
+        assert relative_posix(path, root) == by_the_definition(path, root), path
+    assert relative_posix(Path("/"), Path("/")) == by_the_definition(Path("/"), Path("/"))

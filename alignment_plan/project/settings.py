@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import json
 import os
 import sys
@@ -118,17 +119,31 @@ def matches_any(relative: str, patterns, depth: int | None = None) -> bool:
     """Gitignore-like matching: a pattern without `/` matches any path component; one with
     `/` matches the path from the base; a match on a directory covers what is inside.
     `depth` limits the directories considered to the last `depth` components."""
+    if depth is not None and depth <= 0:
+        return False
     path = PurePosixPath(relative)
-    candidates = [path, *[p for p in path.parents if str(p) != "."]]
-    if depth is not None:
-        candidates = candidates[:depth]
+    if _matches_here(path, patterns):
+        return True
+    parent = path.parent
+    if parent == path or str(parent) == ".":
+        return False
+    # The files of one directory share its answer: asked once per directory, not per file.
+    return _directory_matches(str(parent), tuple(patterns), None if depth is None else depth - 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _directory_matches(directory: str, patterns: tuple[str, ...], depth: int | None) -> bool:
+    return matches_any(directory, patterns, depth)
+
+
+def _matches_here(path: PurePosixPath, patterns) -> bool:
+    """Whether a pattern matches `path` itself (not a directory above it)."""
     for pattern in patterns:
         pattern = pattern.rstrip("/")
         if "/" in pattern:
-            pattern = pattern.removeprefix("./")
-            if any(fnmatch.fnmatchcase(str(c), pattern) for c in candidates):
+            if fnmatch.fnmatchcase(str(path), pattern.removeprefix("./")):
                 return True
-        elif any(fnmatch.fnmatchcase(c.name, pattern) for c in candidates):
+        elif fnmatch.fnmatchcase(path.name, pattern):
             return True
     return False
 
