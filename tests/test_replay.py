@@ -155,6 +155,30 @@ def test_another_flag_or_a_new_baseline_is_another_run(project, capsys, replayed
     assert replayed.count(True) == 1  # only the unchanged repeat with the first baseline
 
 
+def test_a_run_applies_the_baseline_its_record_is_keyed_by(project, capsys, replayed, monkeypatch):
+    """The baseline's text is part of a run's key. Edited during the run (after the key is
+    made), the run still applies the text of its key, so a later run with that text may
+    replay it."""
+    from alignment_plan.project.project import Project
+
+    run(capsys, "--baseline", "baseline.json")  # writes the baseline
+    kept = (project / "baseline.json").read_text(encoding="utf-8")
+    emptied = json.dumps({**json.loads(kept), "findings": []})
+    real = Project.run
+
+    def edited_meanwhile(self, *args, **kwargs):
+        (project / "baseline.json").write_text(emptied, encoding="utf-8")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Project, "run", edited_meanwhile)
+    during = run(capsys, "--baseline", "baseline.json", "--format", "json")
+    monkeypatch.setattr(Project, "run", real)
+    (project / "baseline.json").write_text(kept, encoding="utf-8")
+    assert during[0] == 0, during  # the findings the keyed text records are left out
+    assert run(capsys, "--baseline", "baseline.json", "--format", "json") == during and replayed[-1] is True
+    assert during == run(capsys, "--no-cache", "--baseline", "baseline.json", "--format", "json")
+
+
 def test_a_run_that_cannot_read_a_file_is_not_recorded(project, capsys, replayed, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside") / "elsewhere.plan"
     outside.write_text(_plan(7), encoding="utf-8")

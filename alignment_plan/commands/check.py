@@ -71,7 +71,13 @@ def run(args) -> int:
         replay = outputs.replay() if outputs is not None else None
         if replay is not None:
             return _replay(replay, args, summary_file)
-        run = project.run(args.paths, update_baseline=args.update_baseline, workspace=workspace, selection=selection)
+        run = project.run(
+            args.paths,
+            update_baseline=args.update_baseline,
+            workspace=workspace,
+            selection=selection,
+            baseline=outputs.baseline if outputs is not None else None,
+        )
     except ProjectError as error:
         return fail(str(error))
     warning = nothing_checked(run.result.files, args.paths or project.roots())

@@ -40,18 +40,34 @@ def write_baseline(result: CheckResult, path: Path) -> int:
     return len(result.diagnostics)
 
 
+_NOT_OURS = "baseline `{path}` is not a baseline this tool wrote (not UTF-8, nested too deeply or a huge number)"
+
+
 def read_baseline(path: Path) -> Counter:
     """The multiset of fingerprints a baseline file records."""
+    return parse_baseline(baseline_text(path), path)
+
+
+def baseline_text(path: Path) -> str:
+    """The text of the baseline file `path` (a regular file, within the size limit)."""
     try:
-        data = json.loads(read_source(path, None))
+        return read_source(path, None)
     except UnreadableSource as error:
         raise BaselineError(f"cannot read baseline `{path}`: {error}") from None
     except OSError as error:
         raise BaselineError(f"cannot read baseline `{path}`: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(_NOT_OURS.format(path=path)) from None
+
+
+def parse_baseline(text: str, path: Path) -> Counter:
+    """The multiset of fingerprints the text of the baseline file `path` records."""
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise BaselineError(f"baseline `{path}` is not valid JSON: {error}") from None
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BaselineError(f"baseline `{path}` is not a baseline this tool wrote (not UTF-8, nested too deeply or a huge number)") from None
+    except (ValueError, RecursionError):
+        raise BaselineError(_NOT_OURS.format(path=path)) from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise BaselineError(f"baseline `{path}` is not an alignment-plan baseline of version {FORMAT_VERSION}")
     findings = data.get("findings")

@@ -193,11 +193,13 @@ class Project:
         if cache.secret is None:
             return None
         parts = [*rendering, repr(self.settings)]
+        baseline = None
         if self.settings.baseline:
             try:
-                parts.append(self.baseline_path().read_text(encoding="utf-8", errors="surrogateescape"))
-            except OSError:
-                return None  # the run writes it: nothing to replay
+                baseline = baselines.baseline_text(self.baseline_path())
+            except baselines.BaselineError:
+                return None  # the run writes it, or says why it cannot read it: nothing to replay
+            parts.append(baseline)
         for index, path in enumerate(selection.files):
             text = workspace.source(path)
             if text is None:
@@ -205,7 +207,7 @@ class Project:
             if index not in selection.keys:
                 selection.keys[index] = cache.key(workspace.display(path), text, selection.options)
             parts.append(selection.keys[index])
-        return RunOutputs(cache, cache.run_key(parts))
+        return RunOutputs(cache, cache.run_key(parts), baseline)
 
     def _file_results(
         self, files: Sequence[Path], workspace: Workspace, options: CheckOptions, keys: dict[int, str]
@@ -242,15 +244,18 @@ class Project:
         update_baseline: bool = False,
         workspace: Workspace | None = None,
         selection: Selection | None = None,
+        baseline: str | None = None,
     ) -> Run:
         """`check`, with the baseline applied (written first when missing or asked) and the gate.
-        `selection`: the files and options already chosen for `paths` in `workspace`."""
+        `selection`: the files and options already chosen for `paths` in `workspace`;
+        `baseline`: the baseline's text as already read (`RunOutputs.baseline`: the run
+        must apply the text its record is keyed by), else it is read here."""
         workspace = workspace or self.workspace()
         selection = selection or self.selection(paths, dependents=dependents, workspace=workspace)
         result, dependencies, read = self._check(selection, workspace)
         notes: list[str] = []
         if self.settings.baseline:
-            result, notes = self._with_baseline(result, update_baseline)
+            result, notes = self._with_baseline(result, update_baseline, baseline)
         elif update_baseline:
             raise ProjectError(
                 "`--update-baseline` needs a baseline file: `--baseline FILE` or `baseline` in the configuration"
@@ -274,17 +279,20 @@ class Project:
                 raise ProjectError(f"baseline `{self.settings.baseline}` is outside the project root")
         return where
 
-    def _with_baseline(self, result: CheckResult, update: bool) -> tuple[CheckResult, list[str]]:
+    def _with_baseline(self, result: CheckResult, update: bool, text: str | None) -> tuple[CheckResult, list[str]]:
         try:
             where = self.baseline_path()
-            if update or not where.exists():
+            if not update and text is not None:
+                recorded = baselines.parse_baseline(text, where)
+            elif update or not where.exists():
                 count = baselines.write_baseline(result, where)
                 note = (
                     f"recorded {count} finding{'s' if count != 1 else ''} in baseline `{where}`; "
                     "later runs report only new ones"
                 )
                 return baselines.apply_baseline(result, baselines.read_baseline(where)), [note]
-            recorded = baselines.read_baseline(where)
+            else:
+                recorded = baselines.read_baseline(where)
         except baselines.BaselineError as error:
             raise ProjectError(str(error)) from None
         notes = []

@@ -50,8 +50,10 @@ class Replay:
 class RunOutputs:
     """The record of one run's output under one key: read it back, or make it."""
 
-    def __init__(self, cache: ResultCache, key: str):
+    def __init__(self, cache: ResultCache, key: str, baseline: str | None = None):
         self._cache = cache
+        # The baseline's text, part of the key: the run applies this text, not a later read.
+        self.baseline = baseline
         self._folder = cache.directory / FOLDER
         self._record = self._folder / f"{key}.json"
         self._output = self._folder / f"{key}.out"
