@@ -462,3 +462,32 @@ def test_an_import_that_changes_while_workers_check_is_never_replayed_as_seen(tm
     again = capsys.readouterr().out
     main([*argv, "--no-cache"])
     assert again == capsys.readouterr().out
+
+
+def test_a_worker_that_stops_never_leaves_the_run_waiting(project):
+    """A worker process can be killed (out of memory, a signal) or crash: its files are
+    checked by this process instead, and the output is what one process writes. The run
+    happens in a child process with a time limit: the failure this guards against is a
+    run that waits forever for the dead worker's results."""
+    code = (
+        "import os, sys\n"
+        "from alignment_plan.project import parallel\n"
+        "from alignment_plan.project.project import Project\n"
+        "from alignment_plan.reporters import json_report\n"
+        "parent, real = os.getpid(), parallel.check_file\n"
+        "def stop_in_a_worker(path, workspace, options):\n"
+        "    if os.getpid() != parent:\n"
+        "        os._exit(3)  # as a worker the kernel killed\n"
+        "    return real(path, workspace, options)\n"
+        "parallel.check_file = stop_in_a_worker\n"
+        "from pathlib import Path\n"
+        "root = Path(sys.argv[1])\n"
+        "sys.stdout.write(json_report.render(Project.open(root, jobs=2).check([root])))\n"
+    )
+    assert parallel.jobs_for(41, 2) == 2
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(project)], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == json_report.render(Project.open(project, jobs=1).check([project]))

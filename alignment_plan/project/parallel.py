@@ -12,7 +12,7 @@ consecutive files (which tend to share imports); this process and the workers ta
 next run from one shared counter until none is left, so whoever is faster does more,
 and a worker's results travel back once, when it has no run left. Where a process
 cannot be forked, and for runs too small to gain from it, the files are checked here,
-one after another.
+one after another; so are the runs a worker took if it stops before it answers.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def check_all(
     if workers <= 1:
         return [_checked(index, path, workspace, options, store) for index, path in enumerate(files)]
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     workspace.std()  # load the parser and std once, before forking
     size = max(1, -(-len(files) // (workers * _CHUNKS_PER_JOB)))
@@ -76,13 +78,21 @@ def check_all(
     global _inherited
     _inherited = (workspace, options, size, chunks, store, context.Value("i", 0))
     try:
-        with context.Pool(workers - 1) as pool:
-            theirs = pool.map_async(_take_chunks, range(workers - 1), chunksize=1)
+        # Unlike `multiprocessing.Pool`, the executor notices a worker that stops without
+        # answering (killed for memory, a crash): its future fails, instead of never ending.
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            theirs = [pool.submit(_take_chunks, worker) for worker in range(workers - 1)]
             found = dict(_take_chunks(None))
-            for done in theirs.get():
-                found.update(done)
+            for future in theirs:
+                try:
+                    found.update(future.result())
+                except BrokenProcessPool:
+                    pass  # the runs it took are checked below
     finally:
         _inherited = None
+    for index, chunk in enumerate(chunks):
+        if index not in found:  # taken by a worker that stopped: checked here
+            found[index] = [_checked(index * size + at, path, workspace, options, store) for at, path in enumerate(chunk)]
     return [result for index in range(len(chunks)) for result in found[index]]
 
 
