@@ -491,3 +491,21 @@ def test_a_worker_that_stops_never_leaves_the_run_waiting(project):
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == json_report.render(Project.open(project, jobs=1).check([project]))
+
+
+@pytest.mark.parametrize("failing", ["semaphores", "processes"])
+def test_where_no_worker_can_start_one_process_checks_everything(project, monkeypatch, failing):
+    """A container without `/dev/shm` has no semaphores; a machine at its process limit
+    cannot fork: `--jobs` then checks every file in this process, as `--jobs 1` does."""
+    import concurrent.futures
+    import multiprocessing
+
+    def refuse(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    alone = _outputs(project, jobs=1)
+    if failing == "semaphores":
+        monkeypatch.setattr(type(multiprocessing.get_context("fork")), "Value", refuse)
+    else:
+        monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", refuse)
+    assert _outputs(project, jobs=2) == alone

@@ -12,7 +12,8 @@ consecutive files (which tend to share imports); this process and the workers ta
 next run from one shared counter until none is left, so whoever is faster does more,
 and a worker's results travel back once, when it has no run left. Where a process
 cannot be forked, and for runs too small to gain from it, the files are checked here,
-one after another; so are the runs a worker took if it stops before it answers.
+one after another; so are the runs a worker took if it stops before it answers, and
+every run where no worker can be started.
 """
 
 from __future__ import annotations
@@ -75,19 +76,22 @@ def check_all(
     size = max(1, -(-len(files) // (workers * _CHUNKS_PER_JOB)))
     chunks = [list(files[start : start + size]) for start in range(0, len(files), size)]
     context = multiprocessing.get_context("fork")
+    found: dict[int, list[FileResult]] = {}
     global _inherited
-    _inherited = (workspace, options, size, chunks, store, context.Value("i", 0))
     try:
+        _inherited = (workspace, options, size, chunks, store, context.Value("i", 0))
         # Unlike `multiprocessing.Pool`, the executor notices a worker that stops without
         # answering (killed for memory, a crash): its future fails, instead of never ending.
         with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
             theirs = [pool.submit(_take_chunks, worker) for worker in range(workers - 1)]
-            found = dict(_take_chunks(None))
+            found.update(_take_chunks(None))
             for future in theirs:
                 try:
                     found.update(future.result())
                 except BrokenProcessPool:
                     pass  # the runs it took are checked below
+    except OSError:
+        pass  # no semaphores (a container without /dev/shm), no process to fork: checked below
     finally:
         _inherited = None
     for index, chunk in enumerate(chunks):
