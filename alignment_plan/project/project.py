@@ -231,7 +231,7 @@ class Project:
             if missing[position] in keys:
                 cache.put(keys[missing[position]], result)
 
-        checked = check_all([files[i] for i in missing], workspace, options, self.jobs, store if cache else None)
+        checked = check_all([files[i] for i in missing], workspace, options, self.jobs, None if cache is None else store)
         for index, result in zip(missing, checked):
             results[index] = result
         return results
