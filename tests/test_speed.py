@@ -509,3 +509,33 @@ def test_where_no_worker_can_start_one_process_checks_everything(project, monkey
     else:
         monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", refuse)
     assert _outputs(project, jobs=2) == alone
+
+
+def test_an_interrupted_run_does_not_wait_for_its_workers(project):
+    """Interrupted in this process alone (SIGINT sent to it, not to its group), a run stops
+    its workers instead of waiting for them to check all they took."""
+    code = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from alignment_plan.project import parallel\n"
+        "from alignment_plan.project.project import Project\n"
+        "parent, real = os.getpid(), parallel.check_file\n"
+        "def slow_worker(path, workspace, options):\n"
+        "    if os.getpid() != parent:\n"
+        "        time.sleep(60)  # a worker far from done\n"
+        "    elif path.name == 'p10.plan':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(path, workspace, options)\n"
+        "parallel.check_file = slow_worker\n"
+        "start = time.monotonic()\n"
+        "try:\n"
+        "    Project.open(Path(sys.argv[1]), jobs=2).check([Path(sys.argv[1])])\n"
+        "except KeyboardInterrupt:\n"
+        "    print(round(time.monotonic() - start))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(project)], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert int(completed.stdout) < 20, completed.stdout  # not the minute a worker sleeps

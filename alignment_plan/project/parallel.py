@@ -83,8 +83,14 @@ def check_all(
         # Unlike `multiprocessing.Pool`, the executor notices a worker that stops without
         # answering (killed for memory, a crash): its future fails, instead of never ending.
         with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            before = set(multiprocessing.active_children())
             theirs = [pool.submit(_take_chunks, worker) for worker in range(workers - 1)]
-            found.update(_take_chunks(None))
+            try:
+                found.update(_take_chunks(None))
+            except BaseException:  # interrupted (Ctrl-C to this process alone): stop the workers too
+                for worker in set(multiprocessing.active_children()) - before:
+                    worker.terminate()
+                raise
             for future in theirs:
                 try:
                     found.update(future.result())
