@@ -205,10 +205,10 @@ def test_a_damaged_or_foreign_entry_is_a_miss(project, checked):
     fresh = _outputs(project)
     _outputs(project, cache=True)
     entries = _entries(project)
-    entries[0].write_text('{"dependencies": [], "result": {"cla', encoding="utf-8")
-    foreign = {"dependencies": [], "result": {"class": "Popen", "fields": [["touch", str(project / "pwned")]]}}
+    entries[0].write_text('{"result": {"cla', encoding="utf-8")
+    foreign = {"result": {"class": "Popen", "fields": [["touch", str(project / "pwned")]]}}
     entries[1].write_text(json.dumps(foreign), encoding="utf-8")
-    entries[2].write_text(json.dumps({"dependencies": [], "result": {"class": "Span", "fields": ["x", 1, 1, 1, 2]}}))
+    entries[2].write_text(json.dumps({"result": {"class": "Span", "fields": ["x", 1, 1, 1, 2]}}))
     checked.clear()
     assert _outputs(project, cache=True) == fresh
     assert len(checked) == 3

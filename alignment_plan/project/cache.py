@@ -181,7 +181,7 @@ def _untagged(data: dict):
         return Fraction(*data["fraction"])
     if "dict" in data:
         return dict(_tuples(pair) for pair in data["dict"])
-    if data.keys() == {"dependencies", "result"}:  # the entry itself
+    if data.keys() == {"result"}:  # the entry itself
         return data
     raise ValueError("not an encoded value")
 
@@ -238,13 +238,12 @@ class ResultCache:
                 raise LookupError
             path = self._entry(key)
             text = read_signed(path, self._secret)
-            data = loads(text)
+            result = loads(text)["result"]
             del text
-            if not self.unchanged(data["dependencies"]):
-                raise LookupError
-            result = data["result"]
             if not isinstance(result, FileResult):
                 raise ValueError("not a file result")
+            if not self.unchanged(result.dependencies):  # as the check that made it read them
+                raise LookupError
         except (OSError, ValueError, LookupError, TypeError, KeyError):
             self.misses += 1
             return None
@@ -259,7 +258,7 @@ class ResultCache:
         """Store `result`; a cache that cannot be written is no cache, not an error."""
         if result.errors or self._secret is None:  # a run with errors exits 2; nothing worth keeping
             return
-        entry = {"dependencies": result.dependencies, "result": result}
+        entry = {"result": result}
         target = self._entry(key)
         try:
             self.prepare(target.parent)

@@ -100,9 +100,9 @@ def check_all(
         pass  # no semaphores (a container without /dev/shm), no process to fork: checked below
     finally:
         _inherited = None
-    for index, chunk in enumerate(chunks):
+    for index in range(len(chunks)):
         if index not in found:  # taken by a worker that stopped: checked here
-            found[index] = [_checked(index * size + at, path, workspace, options, store) for at, path in enumerate(chunk)]
+            found[index] = _check_run(index, size, chunks, workspace, options, store)
     return [result for index in range(len(chunks)) for result in found[index]]
 
 
@@ -116,10 +116,13 @@ def _take_chunks(_worker) -> list[tuple[int, list[FileResult]]]:
             following.value = index + 1
         if index >= len(chunks):
             return done
-        start = index * size
-        done.append(
-            (index, [_checked(start + at, path, workspace, options, store) for at, path in enumerate(chunks[index])])
-        )
+        done.append((index, _check_run(index, size, chunks, workspace, options, store)))
+
+
+def _check_run(index: int, size: int, chunks, workspace: Workspace, options: CheckOptions, store) -> list[FileResult]:
+    """The results of the run of files `chunks[index]` (its first file is `files[index * size]`)."""
+    start = index * size
+    return [_checked(start + at, path, workspace, options, store) for at, path in enumerate(chunks[index])]
 
 
 def _checked(index: int, path: Path, workspace: Workspace, options: CheckOptions, store) -> FileResult:
